@@ -1,0 +1,29 @@
+// Wire types: the generic object shape every handler works with, plus re-exports of the typed kinds.
+
+import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+
+export type { ObjectMeta, OwnerReference };
+export type { Pod, PodSpec, PodTemplateSpec, Node, Namespace, Event, ConfigMap, Secret, Service, ServiceAccount, PersistentVolumeClaim, Container, Toleration, Taint, NodeAffinity, NodeSelectorTerm } from 'kubernetes-types/core/v1.js';
+export type { DaemonSet, StatefulSet, ControllerRevision } from 'kubernetes-types/apps/v1.js';
+export type { Lease } from 'kubernetes-types/coordination/v1.js';
+
+/** Any Kubernetes object as JSON: typed metadata, everything else open. */
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** A list as served: `PodList` etc. */
+export interface KList<T = KObject> {
+  apiVersion: string;
+  kind: string;
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  items: T[];
+}
+
+/** True for a plain JSON object (not an array, not null). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
