@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['apiserver/**/*.test.ts', 'controllers/**/*.test.ts', 'kubelet-sim/**/*.test.ts', 'cluster/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

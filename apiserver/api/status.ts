@@ -16,7 +16,8 @@ export interface Status {
   message?: string;
   reason?: string;
   details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[]; retryAfterSeconds?: number };
-  code: number;
+  /** Always set on failures; upstream omits it on a DELETE's Success. */
+  code?: number;
 }
 
 /** An error that is a Kubernetes Status; the server answers it verbatim, the client rebuilds it from a Status. */
@@ -28,7 +29,7 @@ export class ApiError extends Error {
     this.status = status;
   }
   get code(): number {
-    return this.status.code;
+    return this.status.code ?? 500;
   }
   get reason(): string {
     return this.status.reason ?? '';
@@ -101,6 +102,8 @@ export interface FieldError {
   detail?: string;
   /** For NotSupported: the accepted values. */
   supported?: string[];
+  /** The bad value already rendered the Go way (e.g. `[]string{"foo"}`), used instead of `value`. */
+  valueText?: string;
 }
 
 /** Go's %q-ish rendering of a bad value in field errors. */
@@ -115,8 +118,8 @@ function renderValue(v: unknown): string {
 export function fieldErrorBody(e: FieldError): string {
   const [, words] = FieldErrorType[e.type];
   let s: string;
-  if (e.type === 'Required' || e.type === 'Forbidden' || e.type === 'TooLong' || !('value' in e)) s = words;
-  else s = `${words}: ${renderValue(e.value)}`;
+  if (e.type === 'Required' || e.type === 'Forbidden' || e.type === 'TooLong' || !('value' in e || 'valueText' in e)) s = words;
+  else s = `${words}: ${e.valueText ?? renderValue(e.value)}`;
   let detail = e.detail;
   if (e.type === 'NotSupported' && e.supported && e.supported.length) {
     detail = `supported values: ${e.supported.map((x) => JSON.stringify(x)).join(', ')}`;
@@ -138,7 +141,8 @@ export function invalid(kind: string, group: string, name: string, errs: FieldEr
   if (group) details.group = group;
   details.kind = kind;
   details.causes = errs.map((e) => ({ reason: FieldErrorType[e.type][0], message: fieldErrorBody(e), field: e.field }));
-  return failure(422, 'Invalid', `${kind} "${name}" is invalid: ${joined}`, details);
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
+  return failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, details);
 }
 
 /** 400 BadRequest with the given message. */
@@ -173,9 +177,11 @@ export function tooManyRequests(message: string, retryAfterSeconds?: number): Ap
 }
 
 /** 403 Forbidden (e.g. creating in a terminating namespace). */
-export function forbidden(qr: QualifiedResource, name: string, why: string): ApiError {
+export function forbidden(qr: QualifiedResource, name: string, why: string, causes?: StatusCause[]): ApiError {
   const msg = name ? `${qualified(qr)} "${name}" is forbidden: ${why}` : `${qualified(qr)} is forbidden: ${why}`;
-  return failure(403, 'Forbidden', msg, resourceDetails(qr, name));
+  const details = resourceDetails(qr, name);
+  if (causes) details.causes = causes;
+  return failure(403, 'Forbidden', msg, details);
 }
 
 /** 500 InternalError wrapping an unexpected failure. */
@@ -187,7 +193,7 @@ export function internal(message: string): ApiError {
 export function success(qr: QualifiedResource, name: string, uid?: string): Status {
   const details: NonNullable<Status['details']> = resourceDetails(qr, name);
   if (uid) details.uid = uid;
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
 }
 
 /** Rebuilds an ApiError from any response body (a Status or not), as client-go does. */

@@ -1,8 +1,13 @@
 // Wire types: the generic object shape every handler works with, plus re-exports of the typed kinds.
 
-import type { ObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import type { ObjectMeta as ReadonlyObjectMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
 
-export type { ObjectMeta, OwnerReference };
+/** Removes `readonly` (kubernetes-types marks every field read-only; the server sets metadata). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** ObjectMeta with writable top-level fields. */
+export type ObjectMeta = Mutable<ReadonlyObjectMeta>;
+export type { OwnerReference };
 export type { Pod, PodSpec, PodTemplateSpec, Node, Namespace, Event, ConfigMap, Secret, Service, ServiceAccount, PersistentVolumeClaim, Container, Toleration, Taint, NodeAffinity, NodeSelectorTerm } from 'kubernetes-types/core/v1.js';
 export type { DaemonSet, StatefulSet, ControllerRevision } from 'kubernetes-types/apps/v1.js';
 export type { Lease } from 'kubernetes-types/coordination/v1.js';

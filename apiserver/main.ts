@@ -1,0 +1,89 @@
+// The apiserver process: flags → storage → registry → HTTP server on 127.0.0.1.
+
+import { parseArgs } from 'node:util';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pino from 'pino';
+import { buildApp } from './server/app.js';
+import { Registry } from './registry/store.js';
+import { bootstrap } from './registry/bootstrap.js';
+import { startNamespaceFinalizer } from './registry/namespace-finalizer.js';
+import { createMemoryStorage } from './storage/memory.js';
+import { openLevelStorage } from './storage/level.js';
+import type { Storage } from './storage/types.js';
+
+/** Options of a running apiserver (the command's flags). */
+export interface ApiserverOptions {
+  port: number;
+  bind: string;
+  dataDir: string;
+  storage: 'level' | 'memory';
+  fsync: boolean;
+}
+
+/** A running apiserver. */
+export interface RunningApiserver {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The flags of `kubeling apiserver`. */
+export const APISERVER_FLAGS = {
+  port: { type: 'string', default: '6443' },
+  bind: { type: 'string', default: '127.0.0.1' },
+  'data-dir': { type: 'string', default: '.kubeling/data' },
+  storage: { type: 'string', default: 'level' },
+  'no-fsync': { type: 'boolean', default: false },
+} as const;
+
+/** Parses `kubeling apiserver` flags. */
+export function parseApiserverArgs(argv: string[]): ApiserverOptions {
+  const { values } = parseArgs({ args: argv, options: APISERVER_FLAGS, strict: true, allowPositionals: false });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  if (values.storage !== 'level' && values.storage !== 'memory') throw new Error(`--storage must be level or memory, got ${values.storage}`);
+  return { port, bind: values.bind, dataDir: values['data-dir'], storage: values.storage, fsync: !values['no-fsync'] };
+}
+
+async function openStorage(opts: ApiserverOptions): Promise<Storage> {
+  if (opts.storage === 'memory') return createMemoryStorage();
+  await mkdir(opts.dataDir, { recursive: true });
+  return openLevelStorage({ path: join(opts.dataDir, 'db'), sync: opts.fsync });
+}
+
+/** Starts an apiserver in this process (used by the command and by in-process clusters). */
+export async function startApiserver(opts: ApiserverOptions, logger: pino.Logger | false = false): Promise<RunningApiserver> {
+  const storage = await openStorage(opts);
+  const registry = new Registry({ storage });
+  await bootstrap(registry);
+  const app = buildApp({ registry, logger: logger || false });
+  const ac = new AbortController();
+  startNamespaceFinalizer(registry, ac.signal, (e) => (logger ? logger.error({ err: e }, 'namespace finalizer') : undefined));
+  await app.listen({ port: opts.port, host: opts.bind });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const host = opts.bind.includes(':') ? `[${opts.bind}]` : opts.bind;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    port,
+    async close() {
+      ac.abort();
+      await app.close();
+      await storage.close();
+    },
+  };
+}
+
+/** Runs the apiserver command until SIGTERM/SIGINT; prints one JSON line `{"ready":true,"url":…}` when listening. */
+export async function main(argv: string[]): Promise<void> {
+  const opts = parseApiserverArgs(argv);
+  const logger = pino({ name: 'apiserver', level: process.env.KUBELING_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const server = await startApiserver(opts, logger);
+  process.stdout.write(`${JSON.stringify({ ready: true, component: 'apiserver', url: server.url, port: server.port })}\n`);
+  const stop = (): void => {
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

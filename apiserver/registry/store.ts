@@ -1,0 +1,314 @@
+// The generic registry: get, list, create, update and delete of any resource on the Storage interface.
+
+import { randomUUID } from 'node:crypto';
+import * as S from '../api/status.js';
+import { keyPrefix, objectKey, type ResourceInfo } from '../api/resources.js';
+import { isPlainObject, type KList, type KObject } from '../api/types.js';
+import { StorageError, type KV, type Storage } from '../storage/types.js';
+import { decode, encode, sameBytes } from './codec.js';
+import { strategyFor } from './strategy.js';
+import { validateCreate, validateUpdateMeta } from './validate.js';
+import { beginDelete, readyToRemove, type DeleteOptions, type DeletePlan } from './delete.js';
+import { decodeContinue, encodeContinue } from './continue.js';
+
+export type { DeleteOptions } from './delete.js';
+
+/** What the registry needs from its surroundings. */
+export interface RegistryDeps {
+  storage: Storage;
+  /** The clock (injected so tests control time). */
+  now?: () => Date;
+  newUid?: () => string;
+}
+
+export interface ListOptions {
+  /** Keep only objects for which this is true (label and field selectors). */
+  predicate?: (obj: KObject) => boolean;
+  limit?: number;
+  continueToken?: string;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  /** Writes through a subresource: `status` writes only status, `finalize` only a namespace's spec.finalizers. */
+  subresource?: 'status' | 'finalize' | undefined;
+}
+
+/** RFC 3339 with seconds, as Kubernetes timestamps. */
+export function timestamp(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Upstream's generateName suffix: five characters from a consonant/digit alphabet. */
+function generateSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += GENERATE_CHARS[Math.floor(Math.random() * GENERATE_CHARS.length)];
+  return s;
+}
+
+function qr(r: ResourceInfo): S.QualifiedResource {
+  return { group: r.group, resource: r.plural };
+}
+
+/** A deep copy of a JSON object. */
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/**
+ * The registry applies upstream's generic store semantics (k8s.io/apiserver registry/generic/registry/store.go):
+ * server-set metadata on create, optimistic concurrency on update, no-op writes that keep the resourceVersion,
+ * generation bumps on spec changes, finalizers and graceful deletion, and dry-run that persists nothing.
+ */
+export class Registry {
+  readonly storage: Storage;
+  private readonly now: () => Date;
+  private readonly newUid: () => string;
+
+  constructor(deps: RegistryDeps) {
+    this.storage = deps.storage;
+    this.now = deps.now ?? (() => new Date());
+    this.newUid = deps.newUid ?? randomUUID;
+  }
+
+  /** Reads one object, or throws NotFound. */
+  async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject> {
+    const kv = await this.storage.get(objectKey(r, namespace, name));
+    if (!kv) throw S.notFound(qr(r), name);
+    return this.toObject(r, kv);
+  }
+
+  /** Lists objects in key order (namespace, then name), filtered, in pages of `limit`. */
+  async list(r: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<KList> {
+    const prefix = keyPrefix(r, namespace);
+    let after = opts.continueToken ? decodeContinue(opts.continueToken, prefix) : undefined;
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
+    const items: KObject[] = [];
+    let revision = 0;
+    let more = false;
+    let lastKey: string | undefined;
+    for (;;) {
+      const page = await this.storage.list(prefix, { after, limit: limit ? Math.max(limit - items.length, 64) : undefined });
+      if (revision === 0) revision = page.revision;
+      for (const kv of page.items) {
+        if (limit && items.length >= limit) {
+          more = true;
+          break;
+        }
+        lastKey = kv.key;
+        const obj = this.toObject(r, kv);
+        if (!opts.predicate || opts.predicate(obj)) items.push(obj);
+      }
+      if (more || !page.more || page.items.length === 0) {
+        more = more || (page.more && page.items.length > 0 && !!limit && items.length >= limit);
+        break;
+      }
+      after = page.items[page.items.length - 1]!.key;
+    }
+    const metadata: KList['metadata'] = { resourceVersion: String(revision) };
+    if (more && lastKey) metadata.continue = encodeContinue(lastKey, prefix, revision);
+    return { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.listKind, metadata, items };
+  }
+
+  /** Creates an object (201 semantics): server-set metadata, defaults, validation, then one storage write. */
+  async create(r: ResourceInfo, namespace: string | undefined, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
+    const obj = body;
+    const meta = obj.metadata;
+    if (r.namespaced) meta.namespace = namespace;
+    else delete meta.namespace;
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = `${meta.generateName}${generateSuffix()}`;
+    if (r.namespaced) await this.checkNamespace(r, namespace!, meta.name ?? meta.generateName ?? '');
+    this.stampCreate(r, obj);
+    validateCreate(r, obj);
+    if (opts.dryRun) return obj;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const kv = await this.storage.create(objectKey(r, namespace, meta.name!), encode(obj));
+        obj.metadata.resourceVersion = String(kv.modRevision);
+        return obj;
+      } catch (e) {
+        if (!(e instanceof StorageError) || e.code !== 'KeyExists') throw e;
+        if (!generated || attempt >= 5) throw S.alreadyExists(qr(r), meta.name!);
+        meta.name = `${meta.generateName}${generateSuffix()}`;
+      }
+    }
+  }
+
+  /**
+   * Replaces an object (PUT). A non-empty metadata.resourceVersion is a precondition (409 when stale);
+   * an empty one is an unconditional update, retried on storage conflicts.
+   */
+  async update(r: ResourceInfo, namespace: string | undefined, name: string, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
+    const wanted = body.metadata.resourceVersion;
+    if (!wanted && strategyFor(r).allowUnconditionalUpdate === false) {
+      throw S.invalid(r.plural, r.group, name, [{ type: 'Invalid', field: 'metadata.resourceVersion', valueText: '0x0', detail: 'must be specified for an update' }]);
+    }
+    return this.guaranteedUpdate(r, namespace, name, (current) => {
+      if (wanted && wanted !== current.metadata.resourceVersion) throw S.conflict(qr(r), name);
+      return clone(body);
+    }, opts);
+  }
+
+  /**
+   * Read-modify-write with retries on storage conflicts (upstream GuaranteedUpdate). `mutate` receives a private
+   * copy of the current object and returns the desired one; it may throw ApiErrors (preconditions, bad patches).
+   */
+  async guaranteedUpdate(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    mutate: (current: KObject) => KObject | Promise<KObject>,
+    opts: WriteOptions = {},
+  ): Promise<KObject> {
+    const key = objectKey(r, namespace, name);
+    for (;;) {
+      const kv = await this.storage.get(key);
+      if (!kv) throw S.notFound(qr(r), name);
+      const old = this.toObject(r, kv);
+      const wanted = await mutate(this.toObject(r, kv));
+      if (!isPlainObject(wanted) || !isPlainObject(wanted.metadata)) throw S.badRequest('the object provided is unrecognized');
+      const uid = wanted.metadata.uid;
+      if (!opts.subresource && uid && uid !== old.metadata.uid) {
+        throw S.invalid(r.kind, r.group, name, [{ type: 'Invalid', field: 'metadata.uid', value: uid, detail: 'field is immutable' }]);
+      }
+      const next = this.prepareUpdate(r, wanted, old, opts);
+      validateUpdateMeta(r, next, old);
+      try {
+        return await this.commitUpdate(r, key, kv, next, opts);
+      } catch (e) {
+        if (e instanceof StorageError && (e.code === 'Conflict' || e.code === 'NotFound')) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Deletes an object, honouring finalizers, graceful pod deletion, preconditions and dry-run. */
+  async delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<{ object: KObject; deleted: boolean }> {
+    const key = objectKey(r, namespace, name);
+    for (;;) {
+      const kv = await this.storage.get(key);
+      if (!kv) throw S.notFound(qr(r), name);
+      const current = this.toObject(r, kv);
+      const plan: DeletePlan = beginDelete(r, current, opts, this.now());
+      if (opts.dryRun) return plan.kind === 'update' ? { object: plan.object, deleted: false } : { object: current, deleted: plan.kind === 'delete' };
+      try {
+        if (plan.kind === 'delete') {
+          const gone = await this.storage.delete(key, kv.modRevision);
+          current.metadata.resourceVersion = String(gone.modRevision);
+          if (r.plural === 'pods') {
+            // Upstream answers an immediate pod delete with the pod marked as deleted with grace 0.
+            current.metadata.deletionTimestamp ??= timestamp(this.now());
+            current.metadata.deletionGracePeriodSeconds = 0;
+          }
+          return { object: current, deleted: true };
+        }
+        if (plan.kind === 'unchanged') return { object: current, deleted: false };
+        const next = await this.storage.update(key, encode(plan.object), kv.modRevision);
+        plan.object.metadata.resourceVersion = String(next.modRevision);
+        return { object: plan.object, deleted: false };
+      } catch (e) {
+        if (e instanceof StorageError && (e.code === 'Conflict' || e.code === 'NotFound')) continue;
+        throw e;
+      }
+    }
+  }
+
+  private async commitUpdate(r: ResourceInfo, key: string, kv: KV, next: KObject, opts: WriteOptions): Promise<KObject> {
+    const meta = next.metadata;
+    if (readyToRemove(r, next)) {
+      if (opts.dryRun) return next;
+      const gone = await this.storage.delete(key, kv.modRevision);
+      meta.resourceVersion = String(gone.modRevision);
+      return next;
+    }
+    const bytes = encode(next);
+    if (sameBytes(bytes, kv.value)) {
+      meta.resourceVersion = String(kv.modRevision);
+      return next;
+    }
+    if (opts.dryRun) return next;
+    const written = await this.storage.update(key, bytes, kv.modRevision);
+    meta.resourceVersion = String(written.modRevision);
+    return next;
+  }
+
+  /** Server-owned metadata on create (uid, timestamps, generation) and the strategy's defaults. */
+  private stampCreate(r: ResourceInfo, obj: KObject): void {
+    const meta = obj.metadata;
+    meta.uid = this.newUid();
+    meta.creationTimestamp = timestamp(this.now());
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.managedFields;
+    delete meta.selfLink;
+    const strategy = strategyFor(r);
+    if (strategy.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    strategy.prepareForCreate?.(obj);
+  }
+
+  /** The object to store: immutable and server-owned fields carried over, generation bumped on spec change. */
+  private prepareUpdate(r: ResourceInfo, next: KObject, old: KObject, opts: WriteOptions): KObject {
+    if (opts.subresource === 'status') {
+      // Upstream ResetObjectMetaForStatus + strategy: a status write changes status and nothing else.
+      const base = clone(old);
+      if (next.status === undefined) delete base.status;
+      else base.status = next.status;
+      return base;
+    }
+    if (opts.subresource === 'finalize') {
+      const base = clone(old);
+      const spec = isPlainObject(next.spec) ? next.spec : {};
+      base.spec = { ...(isPlainObject(base.spec) ? base.spec : {}), finalizers: Array.isArray(spec.finalizers) ? spec.finalizers : [] };
+      return base;
+    }
+    const strategy = strategyFor(r);
+    const meta = next.metadata;
+    const om = old.metadata;
+    meta.name = om.name;
+    if (r.namespaced) meta.namespace = om.namespace;
+    else delete meta.namespace;
+    meta.uid = om.uid;
+    meta.creationTimestamp = om.creationTimestamp;
+    meta.resourceVersion = om.resourceVersion;
+    copyOrDelete(meta, om, 'deletionTimestamp');
+    copyOrDelete(meta, om, 'deletionGracePeriodSeconds');
+    copyOrDelete(meta, om, 'generation');
+    delete meta.managedFields;
+    delete meta.selfLink;
+    strategy.prepareForUpdate?.(next, old);
+    if (strategy.tracksGeneration && JSON.stringify(next.spec) !== JSON.stringify(old.spec)) {
+      meta.generation = (om.generation ?? 0) + 1;
+    }
+    if (next.apiVersion === undefined && old.apiVersion !== undefined) next.apiVersion = old.apiVersion;
+    if (next.kind === undefined && old.kind !== undefined) next.kind = old.kind;
+    return next;
+  }
+
+  private async checkNamespace(r: ResourceInfo, namespace: string, name: string): Promise<void> {
+    const kv = await this.storage.get(`/registry/namespaces/${namespace}`);
+    if (!kv) throw S.notFound({ group: '', resource: 'namespaces' }, namespace);
+    const ns = decode(kv.value, kv.modRevision);
+    if (ns.metadata.deletionTimestamp) {
+      throw S.forbidden(qr(r), name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
+        { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
+      ]);
+    }
+  }
+
+  private toObject(r: ResourceInfo, kv: KV): KObject {
+    const obj = decode(kv.value, kv.modRevision);
+    if (obj.apiVersion === undefined) obj.apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    if (obj.kind === undefined) obj.kind = r.kind;
+    return obj;
+  }
+}
+
+function copyOrDelete<T extends object>(to: T, from: T, k: keyof T): void {
+  if (from[k] === undefined) delete to[k];
+  else to[k] = from[k];
+}

@@ -1,0 +1,139 @@
+// Per-resource strategies: what the API server does to an object on create and update, as upstream's registry strategies.
+
+import type { FieldError } from '../api/status.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { isPlainObject, type KObject } from '../api/types.js';
+
+/** Hooks a resource may define; every hook is optional and pure apart from mutating `obj`. */
+export interface Strategy {
+  /** metadata.generation starts at 1 and is bumped when `spec` changes (upstream: DaemonSet and StatefulSet only). */
+  tracksGeneration: boolean;
+  /** A PUT without resourceVersion is allowed (upstream AllowUnconditionalUpdate; false only for leases here). */
+  allowUnconditionalUpdate?: boolean;
+  /** A PUT to a missing object creates it (upstream AllowCreateOnUpdate: services, events, leases). */
+  allowCreateOnUpdate?: boolean;
+  /** An immediate DELETE answers with the object rather than a Status (upstream ReturnDeletedObject). */
+  returnDeletedObject?: boolean;
+  /** Fill defaults and reset server-owned fields on create. */
+  prepareForCreate?(obj: KObject): void;
+  /** Carry server-owned fields over on update of the main resource. */
+  prepareForUpdate?(obj: KObject, old: KObject): void;
+  /** Kind-specific validation on create (ObjectMeta is validated generically). */
+  validate?(obj: KObject): FieldError[];
+  /** Kind-specific validation on update. */
+  validateUpdate?(obj: KObject, old: KObject): FieldError[];
+}
+
+const containerPaths = ['containers', 'initContainers'] as const;
+
+function validatePodSpec(spec: unknown, path: string): FieldError[] {
+  if (!isPlainObject(spec)) return [{ type: 'Required', field: path }];
+  const errs: FieldError[] = [];
+  const containers = spec.containers;
+  if (!Array.isArray(containers) || containers.length === 0) errs.push({ type: 'Required', field: `${path}.containers` });
+  for (const list of containerPaths) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    cs.forEach((c: unknown, i: number) => {
+      const at = `${path}.${list}[${i}]`;
+      if (!isPlainObject(c) || typeof c.name !== 'string' || c.name === '') errs.push({ type: 'Required', field: `${at}.name` });
+      if (!isPlainObject(c) || typeof c.image !== 'string' || c.image === '') errs.push({ type: 'Required', field: `${at}.image` });
+    });
+  }
+  return errs;
+}
+
+function validateWorkload(obj: KObject): FieldError[] {
+  const spec = obj.spec;
+  if (!isPlainObject(spec)) return [{ type: 'Required', field: 'spec' }];
+  const errs: FieldError[] = [];
+  if (!isPlainObject(spec.selector)) errs.push({ type: 'Required', field: 'spec.selector' });
+  const template = spec.template;
+  if (!isPlainObject(template)) errs.push({ type: 'Required', field: 'spec.template' });
+  else errs.push(...validatePodSpec(template.spec, 'spec.template.spec'));
+  return errs;
+}
+
+/** Keeps whatever the old object had in `status` (the main resource never writes status). */
+function keepStatus(obj: KObject, old: KObject): void {
+  if (old.status === undefined) delete obj.status;
+  else obj.status = old.status;
+}
+
+const plain: Strategy = { tracksGeneration: false, allowUnconditionalUpdate: true };
+
+const STRATEGIES: Record<string, Strategy> = {
+  namespaces: {
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    returnDeletedObject: true,
+    prepareForCreate(obj) {
+      obj.status = { phase: 'Active' };
+      const spec = isPlainObject(obj.spec) ? obj.spec : {};
+      spec.finalizers = ['kubernetes'];
+      obj.spec = spec;
+    },
+    prepareForUpdate(obj, old) {
+      keepStatus(obj, old);
+      obj.spec = old.spec;
+    },
+  },
+  nodes: { tracksGeneration: false, allowUnconditionalUpdate: true },
+  events: { tracksGeneration: false, allowUnconditionalUpdate: true, allowCreateOnUpdate: true },
+  leases: { tracksGeneration: false, allowUnconditionalUpdate: false, allowCreateOnUpdate: true },
+  serviceaccounts: { tracksGeneration: false, allowUnconditionalUpdate: true, returnDeletedObject: true },
+  pods: {
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    returnDeletedObject: true,
+    prepareForCreate(obj) {
+      obj.status = { phase: 'Pending' };
+    },
+    prepareForUpdate: keepStatus,
+    validate: (obj) => validatePodSpec(obj.spec, 'spec'),
+  },
+  persistentvolumeclaims: {
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    returnDeletedObject: true,
+    prepareForCreate(obj) {
+      obj.status = { phase: 'Pending' };
+    },
+    prepareForUpdate: keepStatus,
+  },
+  services: {
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    allowCreateOnUpdate: true,
+    returnDeletedObject: true,
+    prepareForCreate(obj) {
+      obj.status = { loadBalancer: {} };
+    },
+    prepareForUpdate: keepStatus,
+  },
+  daemonsets: {
+    tracksGeneration: true,
+    allowUnconditionalUpdate: true,
+    prepareForCreate(obj) {
+      obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+    },
+    prepareForUpdate: keepStatus,
+    validate: validateWorkload,
+    validateUpdate: validateWorkload,
+  },
+  statefulsets: {
+    tracksGeneration: true,
+    allowUnconditionalUpdate: true,
+    prepareForCreate(obj) {
+      obj.status = { replicas: 0, availableReplicas: 0 };
+    },
+    prepareForUpdate: keepStatus,
+    validate: validateWorkload,
+    validateUpdate: validateWorkload,
+  },
+};
+
+/** The strategy of a resource (a plain one for config-like kinds). */
+export function strategyFor(r: ResourceInfo): Strategy {
+  return STRATEGIES[r.plural] ?? plain;
+}

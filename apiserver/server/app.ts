@@ -1,0 +1,119 @@
+// buildApp: the fastify application of the API server (no listen) — discovery, resources, health, errors.
+
+import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import * as S from '../api/status.js';
+import type { Registry } from '../registry/store.js';
+import { aggregatedDiscovery, AGGREGATED_V2, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
+import { parsePath } from './paths.js';
+import { handleResource, type HandlerContext } from './resource-handlers.js';
+
+/** The largest request body the server reads (upstream's 3 MiB limit). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The version kubeling reports: kubectl's dispatcher picks its 1.32 binary from it. */
+export const VERSION_INFO = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.4',
+  gitCommit: 'kubeling',
+  gitTreeState: 'clean',
+  buildDate: '2025-04-22T00:00:00Z',
+  goVersion: 'go1.23.6',
+  compiler: 'gc',
+  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+export interface AppOptions {
+  registry: Registry;
+  now?: () => Date;
+  /** A pino logger or `false`; errors answered as 500 are logged once with their cause. */
+  logger?: boolean | FastifyBaseLogger;
+}
+
+function sendStatus(reply: FastifyReply, err: S.ApiError): FastifyReply {
+  return reply.code(err.code).header('content-type', 'application/json').send(err.status);
+}
+
+/** Maps anything thrown in a handler (ours, fastify's, or unexpected) to a Kubernetes Status. */
+function toApiError(err: unknown, req: FastifyRequest): S.ApiError {
+  if (err instanceof S.ApiError) return err;
+  const e = err as { code?: string; statusCode?: number; message?: string };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return S.requestEntityTooLarge(MAX_BODY_BYTES);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return S.unsupportedMediaType(String(req.headers['content-type']), ['application/json', 'application/yaml']);
+    default:
+      break;
+  }
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return S.badRequest(e.message ?? 'bad request');
+  req.log.error({ err }, 'internal error');
+  return S.internal(e.message ?? 'unknown error');
+}
+
+/** Upstream's answer for paths outside every API group: plain text, not a Status. */
+function plainNotFound(reply: FastifyReply): FastifyReply {
+  return reply.code(404).type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send('404 page not found\n');
+}
+
+function discoveryOrResource(ctx: HandlerContext) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const path = req.url.split('?')[0]!;
+    const target = parsePath(path);
+    if (target.type === 'resource') return handleResource(ctx, req, reply, target);
+    if (target.type === 'unknown') throw S.pathNotFound();
+    if (target.type === 'unserved') return plainNotFound(reply);
+    if (req.method !== 'GET') throw S.methodNotSupported();
+    const aggregated = wantsAggregated(req.headers.accept);
+    switch (target.type) {
+      case 'root-api':
+        if (aggregated) return reply.header('content-type', AGGREGATED_V2).send(JSON.stringify(aggregatedDiscovery(true)));
+        return apiVersions(`${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`);
+      case 'root-apis':
+        if (aggregated) return reply.header('content-type', AGGREGATED_V2).send(JSON.stringify(aggregatedDiscovery(false)));
+        return apiGroupList();
+      case 'group':
+        return apiGroup(target.group);
+      case 'group-version':
+        return apiResourceList(target.group, target.version);
+    }
+  };
+}
+
+/** Builds the API server's fastify app around a registry. Call `listen` (or `inject` in tests) on the result. */
+export function buildApp(opts: AppOptions): FastifyInstance {
+  // Request logs are at info level: the apiserver's logger runs at warn, so only failures are logged.
+  const logging = typeof opts.logger === 'object' ? { loggerInstance: opts.logger as FastifyBaseLogger } : { logger: opts.logger ?? false };
+  const app = fastify({
+    ...logging,
+    bodyLimit: MAX_BODY_BYTES,
+    genReqId: () => randomUUID(),
+    return503OnClosing: false,
+    forceCloseConnections: true,
+    keepAliveTimeout: 65_000,
+  });
+  const ctx: HandlerContext = { registry: opts.registry, now: opts.now ?? (() => new Date()) };
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('audit-id', req.id).header('cache-control', 'no-cache, private');
+  });
+  app.setErrorHandler((err, req, reply) => sendStatus(reply, toApiError(err, req)));
+  app.setNotFoundHandler((_req, reply) => plainNotFound(reply));
+  const version = JSON.stringify(VERSION_INFO, null, 2);
+  app.get('/version', async (_req, reply) => reply.type('application/json').send(version));
+  for (const path of ['/healthz', '/livez', '/readyz']) {
+    const name = path.slice(1);
+    app.get(path, async (req, reply) => {
+      reply.type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff');
+      const verbose = req.url.includes('verbose');
+      return reply.send(verbose ? `[+]ping ok\n[+]log ok\n[+]storage ok\n${name} check passed\n` : 'ok');
+    });
+  }
+  const handler = discoveryOrResource(ctx);
+  for (const path of ['/api', '/api/*', '/apis', '/apis/*']) {
+    app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: path, handler });
+  }
+  return app;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The `kubeling` command: `up` runs a whole cluster; every component is also a sub-command that runs alone.
+
+import { up } from './up.js';
+
+const USAGE = `usage: kubeling <command> [flags]
+
+commands:
+  up          start the control plane (all components) and write its kubeconfig
+  apiserver   run the API server alone
+
+Run 'kubeling <command> --help' for a command's flags (see README.md).`;
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'up':
+      return up(rest);
+    case 'apiserver': {
+      const { main } = await import('../apiserver/main.js');
+      await main(rest);
+      return -1;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    default:
+      process.stderr.write(`kubeling: unknown command "${command}"\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`kubeling: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,73 @@
+// `kubeling up`: starts the control plane's processes, waits for the API, writes the kubeconfig, prints one ready line.
+
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild, stopChildren, type Child, type Output } from './supervisor.js';
+import { writeKubeconfig } from './kubeconfig.js';
+
+/** Flags of `kubeling up`. */
+export const UP_FLAGS = {
+  port: { type: 'string', default: '6443' },
+  bind: { type: 'string', default: '127.0.0.1' },
+  'data-dir': { type: 'string', default: '.kubeling/data' },
+  kubeconfig: { type: 'string', default: '.kubeling/kubeconfig' },
+  storage: { type: 'string', default: 'level' },
+  'no-fsync': { type: 'boolean', default: false },
+} as const;
+
+const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the API server at ${url} did not become ready`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Runs `kubeling up` until SIGINT/SIGTERM; returns the exit code. */
+export async function up(argv: string[], out: Output = { write: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: UP_FLAGS, strict: true, allowPositionals: false });
+  const kubeconfig = resolve(values.kubeconfig);
+  const apiArgs = ['apiserver', '--port', values.port, '--bind', values.bind, '--data-dir', resolve(values['data-dir']), '--storage', values.storage];
+  if (values['no-fsync']) apiArgs.push('--no-fsync');
+  const children: Child[] = [];
+  let stopping = false;
+  const stop = async (code: number): Promise<number> => {
+    stopping = true;
+    await stopChildren(children);
+    return code;
+  };
+  const done = new Promise<number>((resolveDone) => {
+    const onSignal = (): void => void stop(0).then(resolveDone);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const api = startChild('apiserver', CLI, apiArgs, out);
+    children.push(api);
+    void api.exited.then((code) => {
+      if (stopping) return;
+      out.write(`[kubeling] apiserver exited with code ${code}; stopping`);
+      void stop(1).then(resolveDone);
+    });
+    api.ready
+      .then(async (msg) => {
+        const url = String(msg.url);
+        await waitReady(url, 10_000);
+        await writeKubeconfig(kubeconfig, url);
+        process.stdout.write(`kubeling is ready at ${url} — export KUBECONFIG=${kubeconfig}\n`);
+      })
+      .catch((e: unknown) => {
+        if (stopping) return;
+        out.write(`[kubeling] ${(e as Error).message}`);
+        void stop(1).then(resolveDone);
+      });
+  });
+  return done;
+}
