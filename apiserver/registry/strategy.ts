@@ -54,6 +54,38 @@ function validateWorkload(obj: KObject): FieldError[] {
   return errs;
 }
 
+/** A random address in the default service range 10.96.0.0/12 (collisions are not checked). */
+function allocateClusterIP(): string {
+  const n = 2 + Math.floor(Math.random() * (1 << 20) - 2);
+  return `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+/**
+ * Service defaults and allocation (upstream SetDefaults_Service + the ClusterIP/NodePort allocators, simplified):
+ * type ClusterIP, sessionAffinity None, port protocol TCP and targetPort = port, a cluster IP unless headless or
+ * ExternalName, node ports for NodePort and LoadBalancer.
+ */
+function defaultService(obj: KObject): void {
+  const spec = isPlainObject(obj.spec) ? obj.spec : (obj.spec = {});
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  const ports = Array.isArray(spec.ports) ? spec.ports : [];
+  for (const p of ports) {
+    if (!isPlainObject(p)) continue;
+    p.protocol ??= 'TCP';
+    p.targetPort ??= p.port;
+    if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && p.nodePort === undefined) p.nodePort = 30000 + Math.floor(Math.random() * 2768);
+  }
+  if (spec.type === 'ExternalName') return;
+  if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = allocateClusterIP();
+  spec.clusterIPs ??= [spec.clusterIP];
+  if (spec.clusterIP !== 'None' || spec.selector) {
+    spec.ipFamilies ??= ['IPv4'];
+    spec.ipFamilyPolicy ??= 'SingleStack';
+  }
+  spec.internalTrafficPolicy ??= 'Cluster';
+}
+
 /** Keeps whatever the old object had in `status` (the main resource never writes status). */
 function keepStatus(obj: KObject, old: KObject): void {
   if (old.status === undefined) delete obj.status;
@@ -107,6 +139,7 @@ const STRATEGIES: Record<string, Strategy> = {
     allowCreateOnUpdate: true,
     returnDeletedObject: true,
     prepareForCreate(obj) {
+      defaultService(obj);
       obj.status = { loadBalancer: {} };
     },
     prepareForUpdate: keepStatus,
