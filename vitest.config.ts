@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['apiserver/**/*.test.ts', 'controllers/**/*.test.ts', 'kubelet-sim/**/*.test.ts', 'cluster/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['node_modules/**', 'dist/**'],
     globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -143,10 +143,10 @@ export class Registry {
    */
   async update(r: ResourceInfo, namespace: string | undefined, name: string, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
     const wanted = body.metadata.resourceVersion;
-    if (!wanted && strategyFor(r).allowUnconditionalUpdate === false) {
-      throw S.invalid(r.plural, r.group, name, [{ type: 'Invalid', field: 'metadata.resourceVersion', valueText: '0x0', detail: 'must be specified for an update' }]);
-    }
     return this.guaranteedUpdate(r, namespace, name, (current) => {
+      if (!wanted && strategyFor(r).allowUnconditionalUpdate === false) {
+        throw S.invalid(r.plural, r.group, name, [{ type: 'Invalid', field: 'metadata.resourceVersion', valueText: '0x0', detail: 'must be specified for an update' }]);
+      }
       if (wanted && wanted !== current.metadata.resourceVersion) throw S.conflict(qr(r), name);
       return clone(body);
     }, opts);

@@ -68,10 +68,10 @@ function discoveryOrResource(ctx: HandlerContext) {
     const aggregated = wantsAggregated(req.headers.accept);
     switch (target.type) {
       case 'root-api':
-        if (aggregated) return reply.header('content-type', AGGREGATED_V2).send(JSON.stringify(aggregatedDiscovery(true)));
+        if (aggregated) return reply.header('content-type', AGGREGATED_V2).send(Buffer.from(JSON.stringify(aggregatedDiscovery(true))));
         return apiVersions(`${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? 0}`);
       case 'root-apis':
-        if (aggregated) return reply.header('content-type', AGGREGATED_V2).send(JSON.stringify(aggregatedDiscovery(false)));
+        if (aggregated) return reply.header('content-type', AGGREGATED_V2).send(Buffer.from(JSON.stringify(aggregatedDiscovery(false))));
         return apiGroupList();
       case 'group':
         return apiGroup(target.group);
