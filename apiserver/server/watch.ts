@@ -106,7 +106,9 @@ export async function serveWatch(ctx: HandlerContext, req: FastifyRequest, reply
       if (ac.signal.aborted) break;
     }
   } catch (e) {
-    if (!ac.signal.aborted) {
+    // A watcher that fell too far behind is simply closed: the client watches again from its last resourceVersion.
+    const tooSlow = e instanceof StorageError && e.code === 'TooSlow';
+    if (!ac.signal.aborted && !tooSlow) {
       const status = e instanceof StorageError && e.code === 'Compacted'
         ? S.expired(`too old resource version: ${from} (${e.oldestRevision ?? from})`).status
         : S.internal((e as Error).message).status;

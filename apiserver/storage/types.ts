@@ -17,8 +17,12 @@ export interface StorageEvent {
   revision: number;
 }
 
-/** Storage failures callers branch on. */
-export type StorageErrorCode = 'KeyExists' | 'Conflict' | 'NotFound' | 'Compacted' | 'Closed';
+/**
+ * Storage failures callers branch on. A watch ends with 'Compacted' when it asks for history no longer held
+ * (→ 410 Expired, the client re-lists) and with 'TooSlow' when its consumer fell a full queue behind
+ * (upstream's cacher closes such a watcher; the client re-watches from the last revision it saw).
+ */
+export type StorageErrorCode = 'KeyExists' | 'Conflict' | 'NotFound' | 'Compacted' | 'TooSlow' | 'Closed';
 
 /** A storage failure with a machine-readable code. */
 export class StorageError extends Error {

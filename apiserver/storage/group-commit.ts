@@ -1,0 +1,121 @@
+// Group commit: serialises writes, assigns revisions, and makes each group durable with one atomic batch.
+import type { KV, StorageEvent } from './types.js';
+import { planWrite } from './write-plan.js';
+import type { WriteOp } from './write-plan.js';
+
+/** What the committer needs from its backend. */
+export interface GroupCommitDeps {
+  /** The committed (visible) state of a key. */
+  committed(key: string): KV | undefined;
+  /** The committed revision. */
+  committedRevision(): number;
+  /** Writes one group durably and atomically (all or nothing); rejects if it could not. */
+  persist(events: readonly StorageEvent[]): Promise<void>;
+  /** Makes a durable group visible (index, history, watchers), in revision order; must not throw. */
+  apply(events: readonly StorageEvent[]): void;
+}
+
+interface Pending {
+  event: StorageEvent;
+  resolve: (kv: KV) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Invariants (kine / etcd-style single writer, with group commit as in database WALs):
+ * - One writer at a time: `submit` checks the precondition and takes revision `assigned + 1` synchronously,
+ *   against committed state overlaid with every accepted-but-not-yet-durable write (`overlay`), so
+ *   preconditions and revisions are exactly those of a serial execution in submission order.
+ * - At most one `persist` is in flight. Writes submitted meanwhile wait in `pending` and form the next
+ *   group, started (on the next turn of the event loop, to gather stragglers) when the current one ends.
+ * - A group becomes visible only after `persist` resolves: `apply` runs in revision order, then the
+ *   writers' promises resolve. Readers and watchers therefore never see a write that is not durable.
+ * - A failed group left nothing on disk (the batch is atomic). Its writers, and the pending writers that
+ *   were planned on top of it, are rejected; the overlay is cleared and `assigned` returns to the committed
+ *   revision. Their revisions are reused by later writes: no gap is ever visible to a reader or watcher.
+ */
+export class GroupCommitter {
+  private readonly overlay = new Map<string, { kv: KV | undefined; revision: number }>();
+  private pending: Pending[] = [];
+  private inFlight = false;
+  private scheduled = false;
+  private assigned: number;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly deps: GroupCommitDeps) {
+    this.assigned = deps.committedRevision();
+  }
+
+  /** Accepts a write (or throws its precondition failure) and resolves with its KV once durable. */
+  submit(op: WriteOp): Promise<KV> {
+    const event = planWrite(op, this.latest(op.key), this.assigned + 1);
+    this.assigned = event.revision;
+    this.overlay.set(op.key, { kv: event.type === 'delete' ? undefined : event.kv, revision: event.revision });
+    return new Promise<KV>((resolve, reject) => {
+      this.pending.push({ event, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every accepted write has been committed or rejected. */
+  drain(): Promise<void> {
+    if (this.idle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** The key's state as of the latest accepted write. */
+  private latest(key: string): KV | undefined {
+    const o = this.overlay.get(key);
+    return o ? o.kv : this.deps.committed(key);
+  }
+
+  private idle(): boolean {
+    return !this.inFlight && !this.scheduled && this.pending.length === 0;
+  }
+
+  private schedule(): void {
+    if (this.inFlight || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const group = this.pending;
+    this.pending = [];
+    if (group.length > 0) {
+      this.inFlight = true;
+      const events = group.map((p) => p.event);
+      let failure: { err: unknown } | undefined;
+      try {
+        await this.deps.persist(events);
+      } catch (err) {
+        failure = { err };
+      }
+      this.inFlight = false;
+      if (failure) this.fail(group, failure.err);
+      else this.commit(group, events);
+    }
+    if (this.pending.length > 0) this.schedule();
+    else if (this.idle()) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private commit(group: Pending[], events: StorageEvent[]): void {
+    for (const { event } of group) {
+      const o = this.overlay.get(event.kv.key);
+      if (o && o.revision === event.revision) this.overlay.delete(event.kv.key);
+    }
+    this.deps.apply(events);
+    for (const p of group) p.resolve(p.event.kv);
+  }
+
+  private fail(group: Pending[], err: unknown): void {
+    const rejected = group.concat(this.pending);
+    this.pending = [];
+    this.overlay.clear();
+    this.assigned = this.deps.committedRevision();
+    for (const p of rejected) p.reject(err);
+  }
+}

@@ -1,0 +1,91 @@
+// The ordered in-memory key index both backends serve reads from: key → KV in byte (code point) order.
+import BTreeModule from 'sorted-btree';
+import type { KV, StorageEvent } from './types.js';
+
+type BTreeClass = typeof BTreeModule.default;
+// Node hands an ESM importer the CommonJS exports object as the default import (the class is on `.default`);
+// vitest's loader unwraps it already. Accept both.
+const BTree: BTreeClass =
+  (BTreeModule as unknown as { default?: BTreeClass }).default ?? (BTreeModule as unknown as BTreeClass);
+
+/**
+ * Compares keys in Unicode code point order, which is the byte order of their UTF-8 encoding
+ * (LevelDB's and etcd's order). Plain `<` on JS strings compares UTF-16 code units, which differs
+ * only when a surrogate (U+D800–U+DFFF) meets a unit in U+E000–U+FFFF; we fix up that case.
+ */
+export function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      // Surrogates encode code points above U+FFFF: they must sort after U+E000–U+FFFF.
+      x = x < 0xe000 ? x + 0x2000 : x - 0x800;
+      y = y < 0xe000 ? y + 0x2000 : y - 0x800;
+    }
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : 1;
+}
+
+/** Pagination options understood by {@link KeyIndex.list}. */
+export interface IndexListOptions {
+  /** At most this many items; 0 or absent means no limit. */
+  limit?: number;
+  /** Start strictly after this key. */
+  after?: string;
+}
+
+/**
+ * key → KV, ordered by {@link compareKeys}. KVs are shared with callers and must be treated as immutable.
+ */
+export class KeyIndex {
+  private readonly tree = new BTree<string, KV>(undefined, compareKeys);
+
+  /** The number of keys. */
+  get size(): number {
+    return this.tree.size;
+  }
+
+  get(key: string): KV | undefined {
+    return this.tree.get(key);
+  }
+
+  /** Inserts or replaces a KV (used when loading from disk). */
+  put(kv: KV): void {
+    this.tree.set(kv.key, kv, true);
+  }
+
+  /** Applies one committed change: create/update store `kv`, delete removes the key. */
+  apply(event: StorageEvent): void {
+    if (event.type === 'delete') this.tree.delete(event.kv.key);
+    else this.tree.set(event.kv.key, event.kv, true);
+  }
+
+  /** Keys under `prefix` in order, after `opts.after`, at most `opts.limit`; `more` says whether any were left. */
+  list(prefix: string, opts: IndexListOptions = {}): { items: KV[]; more: boolean } {
+    const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : Infinity;
+    const after = opts.after;
+    const start = after !== undefined && compareKeys(after, prefix) > 0 ? after : prefix;
+    const items: KV[] = [];
+    for (const [key, kv] of this.tree.entries(start)) {
+      if (!key.startsWith(prefix)) break;
+      if (after !== undefined && compareKeys(key, after) <= 0) continue;
+      if (items.length >= limit) return { items, more: true };
+      items.push(kv);
+    }
+    return { items, more: false };
+  }
+
+  /** The number of keys under `prefix` (a scan: O(matches)). */
+  count(prefix: string): number {
+    let n = 0;
+    for (const [key] of this.tree.entries(prefix)) {
+      if (!key.startsWith(prefix)) break;
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,135 @@
+// The durable Storage: LevelDB (classic-level) for durability, the whole dataset in memory for reads, group commit.
+import { ClassicLevel } from 'classic-level';
+import { GroupCommitter } from './group-commit.js';
+import { META_REVISION_KEY, encodeLogEntry, encodeObject, encodeRevision, logKey, objectKey } from './level-codec.js';
+import type { EventRing } from './event-ring.js';
+import { loadState, readLog } from './level-log.js';
+import type { Db, LoadedState } from './level-log.js';
+import { readMethods } from './reads.js';
+import { StorageError } from './types.js';
+import type { KV, Storage, StorageEvent } from './types.js';
+import { WatchHub } from './watch-hub.js';
+import type { WatcherCount } from './watch-hub.js';
+import { INITIAL_REVISION, checkRevision, horizon } from './write-plan.js';
+import type { WriteOp } from './write-plan.js';
+
+/** Options of {@link openLevelStorage}. */
+export interface LevelStorageOptions {
+  /** Directory of the LevelDB database (created if missing). */
+  path: string;
+  /** fsync every group before acknowledging it (default true). Without it a machine crash may lose acknowledged writes. */
+  sync?: boolean;
+  /** How many revisions of change log are kept on disk for watch resume (default 50,000). */
+  logRetention?: number;
+  /** How many recent events are also kept in memory (default 10,000, at most logRetention). */
+  historySize?: number;
+  /** How many undelivered events a watcher may have before it is ended with TooSlow (default 10,000). */
+  watchQueueLimit?: number;
+}
+
+type LogOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
+
+/** The one atomic batch that makes a group durable: objects, log entries (trimming the expired ones), meta/rev. */
+function batchOps(events: readonly StorageEvent[], logRetention: number): LogOp[] {
+  const ops: LogOp[] = [];
+  for (const ev of events) {
+    const key = objectKey(ev.kv.key);
+    ops.push(ev.type === 'delete' ? { type: 'del', key } : { type: 'put', key, value: encodeObject(ev.kv) });
+    ops.push({ type: 'put', key: logKey(ev.revision), value: encodeLogEntry(ev) });
+    const expired = ev.revision - logRetention;
+    if (expired > INITIAL_REVISION) ops.push({ type: 'del', key: logKey(expired) });
+  }
+  const last = events.at(-1);
+  if (last) ops.push({ type: 'put', key: META_REVISION_KEY, value: encodeRevision(last.revision) });
+  return ops;
+}
+
+async function openDb(path: string, logRetention: number, ringSize: number): Promise<{ db: Db; state: LoadedState }> {
+  const db: Db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  await db.open();
+  try {
+    return { db, state: await loadState(db, logRetention, ringSize) };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/**
+ * Opens (or creates) a LevelDB-backed store. Reads are served from memory and show only durable writes;
+ * writes are group-committed (one atomic, fsynced batch per group: objects + log entries + meta/rev; see
+ * group-commit.ts). Revisions follow etcd: an empty store is at revision 1, the first write gets 2.
+ * Values are taken by reference: do not mutate a value after writing it, nor a KV or event you read.
+ */
+export async function openLevelStorage(opts: LevelStorageOptions): Promise<Storage & WatcherCount> {
+  const sync = opts.sync ?? true;
+  const logRetention = opts.logRetention ?? 50_000;
+  if (!Number.isSafeInteger(logRetention) || logRetention < 1) throw new RangeError('logRetention must be >= 1');
+  const { db, state } = await openDb(opts.path, logRetention, Math.min(opts.historySize ?? 10_000, logRetention));
+  const { index, ring } = state;
+  let { revision, logOldest } = state;
+  let closed = false;
+  const hub = new WatchHub(opts.watchQueueLimit ?? 10_000);
+  const apply = (events: readonly StorageEvent[]): void => {
+    for (const ev of events) {
+      index.apply(ev);
+      ring.push(ev);
+      revision = ev.revision;
+      logOldest = Math.max(logOldest, horizon(ev.revision - logRetention));
+    }
+    for (const ev of events) hub.publish(ev);
+  };
+  const committer = new GroupCommitter({
+    committed: (k) => index.get(k),
+    committedRevision: () => revision,
+    persist: (events) => db.batch(batchOps(events, logRetention), { sync }),
+    apply,
+  });
+  const ensureOpen = (key: string): void => {
+    if (closed) throw new StorageError('Closed', key, 'storage is closed');
+  };
+  const write = async (op: WriteOp): Promise<KV> => {
+    ensureOpen(op.key);
+    return committer.submit(op);
+  };
+
+  return {
+    ...readMethods({ index, ring, revision: () => revision, ensureOpen }),
+    create: (key, value) => write({ type: 'create', key, value }),
+    update: (key, value, expectedModRevision) => write({ type: 'update', key, value, expectedModRevision }),
+    delete: (key, expectedModRevision) => write({ type: 'delete', key, expectedModRevision }),
+    watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StorageEvent> {
+      ensureOpen(prefix);
+      checkRevision('fromRevision', prefix, fromRevision);
+      if (fromRevision < logOldest) {
+        throw new StorageError('Compacted', prefix, `revision ${fromRevision} is compacted (oldest ${logOldest})`, logOldest);
+      }
+      return hub.subscribe({ prefix, after: fromRevision, signal, replay: history(db, ring, fromRevision, prefix) });
+    },
+    oldestRevision: async () => logOldest,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await committer.drain();
+      hub.close(new StorageError('Closed', '', 'storage is closed'));
+      await db.close();
+    },
+    watcherCount: () => hub.watcherCount,
+  };
+}
+
+/**
+ * The committed events after `from` under `prefix`: from the ring when it reaches back that far, else the
+ * on-disk log up to where the ring starts, then the ring. The ring part is copied now (synchronously with
+ * the subscription), so later evictions cannot open a gap; the log part is checked for gaps as it is read.
+ */
+function history(db: Db, ring: EventRing, from: number, prefix: string): AsyncIterable<StorageEvent> | StorageEvent[] {
+  const ringAfter = ring.completeAfter;
+  const recent = ring.since(Math.max(from, ringAfter), prefix);
+  if (from >= ringAfter) return recent;
+  const older = readLog(db, from, ringAfter, prefix);
+  return (async function* () {
+    yield* older;
+    yield* recent;
+  })();
+}
