@@ -10,8 +10,10 @@ import { strategyFor } from './strategy.js';
 import { validateCreate, validateUpdateMeta } from './validate.js';
 import { beginDelete, readyToRemove, type DeleteOptions, type DeletePlan } from './delete.js';
 import { decodeContinue, encodeContinue } from './continue.js';
+import { watchResource, type WatchEvent } from './watch.js';
 
 export type { DeleteOptions } from './delete.js';
+export type { WatchEvent } from './watch.js';
 
 /** What the registry needs from its surroundings. */
 export interface RegistryDeps {
@@ -71,6 +73,16 @@ export class Registry {
     this.storage = deps.storage;
     this.now = deps.now ?? (() => new Date());
     this.newUid = deps.newUid ?? randomUUID;
+  }
+
+  /** Changes after `fromRevision`, filtered; see watchResource. */
+  watch(r: ResourceInfo, namespace: string | undefined, fromRevision: number, predicate: (o: KObject) => boolean, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+    return watchResource(this.storage, r, namespace, fromRevision, predicate, signal);
+  }
+
+  /** The current revision (the resourceVersion a list would report now). */
+  currentRevision(): Promise<number> {
+    return this.storage.currentRevision();
   }
 
   /** Reads one object, or throws NotFound. */

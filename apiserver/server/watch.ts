@@ -3,47 +3,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import * as S from '../api/status.js';
-import { keyPrefix, type ResourceInfo } from '../api/resources.js';
 import type { KObject } from '../api/types.js';
-import { decode } from '../registry/codec.js';
-import { StorageError, type StorageEvent } from '../storage/types.js';
 import type { HandlerContext, ResourceTarget } from './resource-handlers.js';
 import { wantsTable } from './negotiate.js';
 import { intParam, boolParam, type Query } from './query.js';
 import { listPredicate } from './selectors.js';
 import { tableOf } from './tables.js';
-
-type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-function withTypeMeta(r: ResourceInfo, obj: KObject): KObject {
-  if (obj.apiVersion === undefined) obj.apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-  if (obj.kind === undefined) obj.kind = r.kind;
-  return obj;
-}
-
-/**
- * Maps one storage change to the event a filtered watcher sees (upstream cacheWatcher.convertToWatchEvent):
- * entering the selector is ADDED, leaving it is DELETED (the previous state at the new resourceVersion).
- */
-export function toWatchEvent(r: ResourceInfo, ev: StorageEvent, predicate: (o: KObject) => boolean): { type: WatchType; object: KObject } | undefined {
-  const rv = String(ev.revision);
-  if (ev.type === 'delete') {
-    const last = withTypeMeta(r, decode(ev.kv.value, ev.revision));
-    return predicate(last) ? { type: 'DELETED', object: last } : undefined;
-  }
-  const cur = withTypeMeta(r, decode(ev.kv.value, ev.kv.modRevision));
-  const curOk = predicate(cur);
-  if (ev.type === 'create' || !ev.prev) return curOk ? { type: 'ADDED', object: cur } : undefined;
-  const prev = withTypeMeta(r, decode(ev.prev.value, ev.revision));
-  const prevOk = predicate(prev);
-  if (curOk && prevOk) return { type: 'MODIFIED', object: cur };
-  if (curOk) return { type: 'ADDED', object: cur };
-  if (prevOk) {
-    prev.metadata.resourceVersion = rv;
-    return { type: 'DELETED', object: prev };
-  }
-  return undefined;
-}
 
 async function write(res: ServerResponse, line: string, signal: AbortSignal): Promise<void> {
   if (res.write(line)) return;
@@ -100,20 +65,12 @@ export async function serveWatch(ctx: HandlerContext, req: FastifyRequest, reply
   void bookmarks;
   try {
     for (const obj of initial) await write(res, encodeEvent('ADDED', obj), ac.signal);
-    for await (const ev of ctx.registry.storage.watch(keyPrefix(r, namespace), from, ac.signal)) {
-      const out = toWatchEvent(r, ev, predicate);
-      if (out) await write(res, encodeEvent(out.type, out.object), ac.signal);
+    for await (const ev of ctx.registry.watch(r, namespace, from, predicate, ac.signal)) {
+      await write(res, encodeEvent(ev.type, ev.object), ac.signal);
       if (ac.signal.aborted) break;
     }
   } catch (e) {
-    // A watcher that fell too far behind is simply closed: the client watches again from its last resourceVersion.
-    const tooSlow = e instanceof StorageError && e.code === 'TooSlow';
-    if (!ac.signal.aborted && !tooSlow) {
-      const status = e instanceof StorageError && e.code === 'Compacted'
-        ? S.expired(`too old resource version: ${from} (${e.oldestRevision ?? from})`).status
-        : S.internal((e as Error).message).status;
-      res.write(encodeEvent('ERROR', status));
-    }
+    if (!ac.signal.aborted) res.write(encodeEvent('ERROR', e instanceof S.ApiError ? e.status : S.internal((e as Error).message).status));
   } finally {
     if (timer) clearTimeout(timer);
     res.end();
