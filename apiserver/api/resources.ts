@@ -93,6 +93,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
     subresources: [{ name: 'status' }, { name: 'scale', group: 'autoscaling', kind: 'Scale' }],
   }),
   res('coordination.k8s.io', 'Lease', 'leases'),
+  res('policy', 'PodDisruptionBudget', 'poddisruptionbudgets', { shortNames: ['pdb'], subresources: [{ name: 'status' }] }),
 ];
 
 /** `v1` or `apps/v1`. */
@@ -152,4 +153,5 @@ export const R = {
   daemonsets: findResource('apps', 'daemonsets')!,
   statefulsets: findResource('apps', 'statefulsets')!,
   leases: findResource('coordination.k8s.io', 'leases')!,
+  poddisruptionbudgets: findResource('policy', 'poddisruptionbudgets')!,
 } as const;

@@ -7,6 +7,7 @@ import { isPlainObject, type KList, type KObject } from '../api/types.js';
 import { StorageError, type KV, type Storage } from '../storage/types.js';
 import { decode, encode, sameBytes } from './codec.js';
 import { strategyFor } from './strategy.js';
+import { normalizeMeta } from './defaults.js';
 import { validateCreate, validateUpdateMeta } from './validate.js';
 import { beginDelete, readyToRemove, type DeleteOptions, type DeletePlan } from './delete.js';
 import { decodeContinue, encodeContinue } from './continue.js';
@@ -260,7 +261,9 @@ export class Registry {
     const strategy = strategyFor(r);
     if (strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
+    strategy.defaults?.(obj);
     strategy.prepareForCreate?.(obj);
+    normalizeMeta(obj);
   }
 
   /** The object to store: immutable and server-owned fields carried over, generation bumped on spec change. */
@@ -292,7 +295,9 @@ export class Registry {
     copyOrDelete(meta, om, 'generation');
     delete meta.managedFields;
     delete meta.selfLink;
+    strategy.defaults?.(next);
     strategy.prepareForUpdate?.(next, old);
+    normalizeMeta(next);
     if (strategy.tracksGeneration && JSON.stringify(next.spec) !== JSON.stringify(old.spec)) {
       meta.generation = (om.generation ?? 0) + 1;
     }

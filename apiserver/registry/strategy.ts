@@ -3,6 +3,7 @@
 import type { FieldError } from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
+import { defaultDaemonSet, defaultPod, defaultPodSpec, defaultSecret, defaultStatefulSet } from './defaults.js';
 
 /** Hooks a resource may define; every hook is optional and pure apart from mutating `obj`. */
 export interface Strategy {
@@ -14,6 +15,8 @@ export interface Strategy {
   allowCreateOnUpdate?: boolean;
   /** An immediate DELETE answers with the object rather than a Status (upstream ReturnDeletedObject). */
   returnDeletedObject?: boolean;
+  /** Defaults applied to every written object, on create and on update (upstream defaulting on decode). */
+  defaults?(obj: KObject): void;
   /** Fill defaults and reset server-owned fields on create. */
   prepareForCreate?(obj: KObject): void;
   /** Carry server-owned fields over on update of the main resource. */
@@ -86,6 +89,21 @@ function defaultService(obj: KObject): void {
   spec.internalTrafficPolicy ??= 'Cluster';
 }
 
+const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
+/**
+ * DaemonSet templateGeneration (upstream daemonSetStrategy.PrepareForUpdate, stored in apps/v1 as an annotation):
+ * carried over from the old object, and bumped when spec.template changes.
+ */
+function bumpTemplateGeneration(obj: KObject, old: KObject): void {
+  const prev = Number(old.metadata.annotations?.[TEMPLATE_GENERATION] ?? '0') || 0;
+  const oldSpec = isPlainObject(old.spec) ? old.spec : {};
+  const newSpec = isPlainObject(obj.spec) ? obj.spec : {};
+  const changed = JSON.stringify(oldSpec.template) !== JSON.stringify(newSpec.template);
+  const next = changed ? prev + 1 : prev;
+  if (next > 0) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: String(next) };
+}
+
 /** Keeps whatever the old object had in `status` (the main resource never writes status). */
 function keepStatus(obj: KObject, old: KObject): void {
   if (old.status === undefined) delete obj.status;
@@ -99,6 +117,10 @@ const STRATEGIES: Record<string, Strategy> = {
     tracksGeneration: false,
     allowUnconditionalUpdate: true,
     returnDeletedObject: true,
+    defaults(obj) {
+      // Upstream sets this label on every namespace, on create and update.
+      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name ?? '' };
+    },
     prepareForCreate(obj) {
       obj.status = { phase: 'Active' };
       const spec = isPlainObject(obj.spec) ? obj.spec : {};
@@ -114,14 +136,16 @@ const STRATEGIES: Record<string, Strategy> = {
   events: { tracksGeneration: false, allowUnconditionalUpdate: true, allowCreateOnUpdate: true },
   leases: { tracksGeneration: false, allowUnconditionalUpdate: false, allowCreateOnUpdate: true },
   serviceaccounts: { tracksGeneration: false, allowUnconditionalUpdate: true, returnDeletedObject: true },
+  secrets: { tracksGeneration: false, allowUnconditionalUpdate: true, defaults: defaultSecret },
   pods: {
     tracksGeneration: false,
     allowUnconditionalUpdate: true,
     returnDeletedObject: true,
-    prepareForCreate(obj) {
-      obj.status = { phase: 'Pending' };
+    prepareForCreate: defaultPod,
+    prepareForUpdate(obj, old) {
+      keepStatus(obj, old);
+      if (isPlainObject(obj.spec)) defaultPodSpec(obj.spec);
     },
-    prepareForUpdate: keepStatus,
     validate: (obj) => validatePodSpec(obj.spec, 'spec'),
   },
   persistentvolumeclaims: {
@@ -147,16 +171,22 @@ const STRATEGIES: Record<string, Strategy> = {
   daemonsets: {
     tracksGeneration: true,
     allowUnconditionalUpdate: true,
+    defaults: defaultDaemonSet,
     prepareForCreate(obj) {
+      obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: '1' };
       obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
     },
-    prepareForUpdate: keepStatus,
+    prepareForUpdate(obj, old) {
+      keepStatus(obj, old);
+      bumpTemplateGeneration(obj, old);
+    },
     validate: validateWorkload,
     validateUpdate: validateWorkload,
   },
   statefulsets: {
     tracksGeneration: true,
     allowUnconditionalUpdate: true,
+    defaults: defaultStatefulSet,
     prepareForCreate(obj) {
       obj.status = { replicas: 0, availableReplicas: 0 };
     },

@@ -72,7 +72,7 @@ describe('discovery and health', () => {
     const appsRes = apps.body.resources as Array<Record<string, unknown>>;
     expect(appsRes.find((r) => r.name === 'statefulsets/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
     const groups = await req('GET', '/apis');
-    expect((groups.body.groups as Array<{ name: string }>).map((g) => g.name)).toEqual(['apps', 'coordination.k8s.io']);
+    expect((groups.body.groups as Array<{ name: string }>).map((g) => g.name)).toEqual(['apps', 'coordination.k8s.io', 'policy']);
   });
 
   it('serves aggregated discovery v2 with its media type', async () => {
@@ -203,7 +203,7 @@ describe('updates', () => {
     expect(smp.code).toBe(200);
     expect((smp.body.spec as { containers: Array<{ image: string }> }).containers).toHaveLength(1);
     expect((smp.body.spec as { containers: Array<{ image: string }> }).containers[0]!.image).toBe('busybox:2');
-    const jp = await req('PATCH', `${PODS}/p`, [{ op: 'add', path: '/metadata/labels/k', value: 'v' }], { 'content-type': 'application/json-patch+json' });
+    const jp = await req('PATCH', `${PODS}/p`, [{ op: 'add', path: '/metadata/labels', value: { k: 'v' } }], { 'content-type': 'application/json-patch+json' });
     expect(jp.body.metadata!.labels).toEqual({ k: 'v' });
     const stale = await req('PATCH', `${PODS}/p`, { metadata: { resourceVersion: '1', labels: { z: 'z' } } }, { 'content-type': 'application/merge-patch+json' });
     expect(stale.code).toBe(409);

@@ -9,6 +9,7 @@ import { eventConvertor } from './events.js';
 import { nodeConvertor } from './nodes.js';
 import { podConvertor } from './pods.js';
 import { serviceConvertor } from './services.js';
+import { podDisruptionBudgetConvertor } from './policy.js';
 import { str } from './format.js';
 import type { Table, TableConvertor, TableRow } from './types.js';
 
@@ -47,6 +48,7 @@ const REGISTRY: ReadonlyMap<string, { group: string; convertor: TableConvertor }
   ['statefulsets', { group: 'apps', convertor: statefulSetConvertor }],
   ['controllerrevisions', { group: 'apps', convertor: controllerRevisionConvertor }],
   ['leases', { group: 'coordination.k8s.io', convertor: leaseConvertor }],
+  ['poddisruptionbudgets', { group: 'policy', convertor: podDisruptionBudgetConvertor }],
 ]);
 
 /**
