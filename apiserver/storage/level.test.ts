@@ -39,7 +39,7 @@ storageConformance('level', async (opts = {}) => {
     ...(opts.watchQueueLimit === undefined ? {} : { watchQueueLimit: opts.watchQueueLimit }),
   });
   return { storage: t.storage, reopen: () => t.reopen(), cleanup: t.cleanup };
-});
+}, { durable: true });
 
 /** The log keys and revision on disk, read with a raw handle (the store must be closed). */
 async function onDisk(dir: string): Promise<{ logKeys: string[]; revision: number | undefined }> {
