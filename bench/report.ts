@@ -1,0 +1,127 @@
+// The benchmark's figures, its targets, and their readable report.
+
+import type { CpuUse } from './cpu.js';
+import type { LoadResult } from './load.js';
+
+/** A measured load phase, with the CPU it used when /proc could be read. */
+export interface Measured extends LoadResult {
+  cpu?: CpuUse;
+  /** Measured runs made (more than 1 when other processes disturbed the first). */
+  attempts?: number;
+}
+
+/** The list phase's figures. */
+export interface ListResult {
+  /** Pods the unpaginated list returned. */
+  pods: number;
+  /** Creates/s while filling the namespace (count mode, not a target). */
+  fillRps: number;
+  fillErrors: number;
+  /** The first unpaginated list, and the median of three. */
+  firstMs: number;
+  medianMs: number;
+  bytes: number;
+  paginatedMs: number;
+  pages: number;
+}
+
+/** Everything one bench run measured. */
+export interface Results {
+  podBytes: number;
+  connections: number;
+  seconds: number;
+  warmup: number;
+  cpus: number;
+  totalSeconds?: number;
+  /** The machine's 1-minute load average when the bench started (other work skews every figure). */
+  loadAvgBefore?: number;
+  echo?: Measured;
+  creates?: Measured;
+  gets?: Measured;
+  list?: ListResult;
+  noFsync?: Measured;
+}
+
+/** One target and whether this run met it (`met` is null when the figures it needs were not measured). */
+export interface Target {
+  name: string;
+  want: string;
+  got: string;
+  met: boolean | null;
+}
+
+/** The issue's targets: ≥ 5,000 creates/s, ≥ 40% of the bare echo, p99 ≤ 25 ms. */
+export const TARGETS = { createsPerSecond: 5000, echoRatio: 0.4, p99Ms: 25 } as const;
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+
+/** kubeling creates/s ÷ bare echo req/s, when both were measured. */
+export function echoRatio(r: Results): number | undefined {
+  return r.creates && r.echo && r.echo.rps > 0 ? r.creates.rps / r.echo.rps : undefined;
+}
+
+/** Echo server CPU per request ÷ kubeling server CPU per create: the ratio with other processes' noise mostly removed. */
+export function cpuRatio(r: Results): number | undefined {
+  const k = r.creates?.cpu?.serverUsPerRequest;
+  const e = r.echo?.cpu?.serverUsPerRequest;
+  return k && e ? e / k : undefined;
+}
+
+/** The targets with this run's figures. */
+export function targetsOf(r: Results): Target[] {
+  const ratio = echoRatio(r);
+  return [
+    { name: 'creates/s', want: `>= ${int(TARGETS.createsPerSecond)}`, got: r.creates ? int(r.creates.rps) : 'n/a', met: r.creates ? r.creates.rps >= TARGETS.createsPerSecond : null },
+    { name: 'creates ÷ echo', want: `>= ${TARGETS.echoRatio * 100}%`, got: ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}%`, met: ratio === undefined ? null : ratio >= TARGETS.echoRatio },
+    { name: 'create p99', want: `<= ${TARGETS.p99Ms} ms`, got: r.creates ? ms(r.creates.latency.p99) : 'n/a', met: r.creates ? r.creates.latency.p99 <= TARGETS.p99Ms : null },
+  ];
+}
+
+function cpuLine(c: CpuUse): string {
+  const f = (n: number): string => n.toFixed(2);
+  return `      CPU (cores): server ${f(c.serverCores)} = ${int(c.serverUsPerRequest)} µs/req, load generator ${f(c.generatorCores)}, other processes ${f(c.otherCores)}`;
+}
+
+function loadLines(label: string, l: Measured, target?: string): string[] {
+  const lat = l.latency;
+  const errs = l.errors > 0 ? `  ERRORS ${l.errors} (first: ${l.firstError ?? '?'})` : '';
+  const t = target ? `   [target ${target}]` : '';
+  const again = (l.attempts ?? 1) > 1 ? `   [quietest of ${l.attempts} runs]` : '';
+  const main = `  ${label.padEnd(18)} ${int(l.rps).padStart(7)}/s   p50 ${ms(lat.p50).padStart(8)}   p90 ${ms(lat.p90).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(l.requests)} req)${t}${again}${errs}`;
+  return l.cpu ? [main, cpuLine(l.cpu)] : [main];
+}
+
+function listLines(l: ListResult): string[] {
+  const mb = (l.bytes / 1e6).toFixed(1);
+  const fillErr = l.fillErrors > 0 ? `, ${l.fillErrors} errors` : '';
+  return [
+    `  list ${int(l.pods)} pods (1 unpaginated GET): ${ms(l.medianMs)} median of 3 (first ${ms(l.firstMs)}), ${mb} MB`,
+    `  same list paginated (limit=500, ${l.pages} pages): ${ms(l.paginatedMs)}   [namespace filled at ${int(l.fillRps)} creates/s${fillErr}]`,
+  ];
+}
+
+/** The readable report of a run. */
+export function formatReport(r: Results): string {
+  const lines: string[] = [''];
+  if (r.creates || r.gets || r.list) lines.push('apiserver (LevelDB, fsync on, default flags):');
+  if (r.creates) lines.push(...loadLines('POST pod (create)', r.creates, `>= ${int(TARGETS.createsPerSecond)}/s, p99 <= ${TARGETS.p99Ms} ms`));
+  if (r.gets) lines.push(...loadLines('GET pod', r.gets));
+  if (r.list) lines.push(...listLines(r.list));
+  if (r.noFsync) lines.push('apiserver (LevelDB, --no-fsync):', ...loadLines('POST pod (create)', r.noFsync));
+  if (r.echo) lines.push('bare fastify echo (parse JSON, echo it back):', ...loadLines('POST pod body', r.echo));
+  const ratio = echoRatio(r);
+  if (ratio !== undefined) lines.push(`kubeling creates/s ÷ echo req/s: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.echoRatio * 100}%]`);
+  const cpu = cpuRatio(r);
+  if (cpu !== undefined) lines.push(`  same by server CPU per request (echo µs ÷ kubeling µs, insensitive to other load): ${(cpu * 100).toFixed(1)}%`);
+  if (r.totalSeconds !== undefined) lines.push(`(bench took ${r.totalSeconds.toFixed(1)} s)`);
+  const other = Math.max(...[r.echo, r.creates, r.gets, r.noFsync].map((m) => m?.cpu?.otherCores ?? 0));
+  if (other > 0.15) lines.push(`note: other processes used up to ${other.toFixed(2)} of the ${r.cpus} CPUs during a phase: figures are noisy`);
+  return lines.join('\n');
+}
+
+/** The targets as a short table. */
+export function formatTargets(r: Results): string {
+  const mark = (m: boolean | null): string => (m === null ? 'not measured' : m ? 'MET' : 'MISSED');
+  return ['', 'targets:', ...targetsOf(r).map((t) => `  ${t.name.padEnd(16)} ${t.want.padEnd(12)} got ${t.got.padEnd(10)} ${mark(t.met)}`)].join('\n');
+}
