@@ -64,6 +64,16 @@ export function emptyError(): string {
 
 /** Upstream IsQualifiedName: `[prefix/]name`, prefix a DNS subdomain, name at most 63 characters. */
 export function isQualifiedName(value: string): string[] {
+  if (VALID_QUALIFIED_NAMES.has(value)) return [];
+  const errs = qualifiedNameErrors(value);
+  if (errs.length === 0 && VALID_QUALIFIED_NAMES.size < 10_000) VALID_QUALIFIED_NAMES.add(value);
+  return errs;
+}
+
+/** Label and annotation keys repeat across objects: remember the valid ones (bounded). */
+const VALID_QUALIFIED_NAMES = new Set<string>();
+
+function qualifiedNameErrors(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;

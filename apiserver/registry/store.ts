@@ -2,10 +2,10 @@
 
 import { randomUUID } from 'node:crypto';
 import * as S from '../api/status.js';
-import { keyPrefix, objectKey, type ResourceInfo } from '../api/resources.js';
+import { groupVersion, keyPrefix, objectKey, type ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KList, type KObject } from '../api/types.js';
 import { StorageError, type KV, type Storage } from '../storage/types.js';
-import { decode, encode, sameBytes } from './codec.js';
+import { decode, encode, sameBytes, textOf, withResourceVersion } from './codec.js';
 import { strategyFor } from './strategy.js';
 import { normalizeMeta } from './defaults.js';
 import { validateCreate, validateUpdateMeta } from './validate.js';
@@ -37,9 +37,17 @@ export interface WriteOptions {
   subresource?: 'status' | 'finalize' | undefined;
 }
 
-/** RFC 3339 with seconds, as Kubernetes timestamps. */
+let lastSecond = -1;
+let lastStamp = '';
+
+/** RFC 3339 with seconds, as Kubernetes timestamps (formatted once per second). */
 export function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastStamp;
 }
 
 const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -88,41 +96,73 @@ export class Registry {
 
   /** Reads one object, or throws NotFound. */
   async get(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KObject> {
-    const kv = await this.storage.get(objectKey(r, namespace, name));
-    if (!kv) throw S.notFound(qr(r), name);
-    return this.toObject(r, kv);
+    return this.toObject(r, await this.getKV(r, namespace, name));
+  }
+
+  /** Reads one object as response JSON (its stored text with the resourceVersion), without decoding it. */
+  async getJSON(r: ResourceInfo, namespace: string | undefined, name: string): Promise<string> {
+    const kv = await this.getKV(r, namespace, name);
+    return withResourceVersion(textOf(kv.value), kv.modRevision);
   }
 
   /** Lists objects in key order (namespace, then name), filtered, in pages of `limit`. */
   async list(r: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<KList> {
+    const page = await this.listEntries(r, namespace, opts);
+    const items = page.entries.map((e) => e.obj ?? this.toObject(r, e.kv));
+    return { apiVersion: groupVersion(r), kind: r.listKind, metadata: page.metadata, items };
+  }
+
+  /** The same list as response JSON, built from the stored texts without decoding what no selector needs. */
+  async listJSON(r: ResourceInfo, namespace: string | undefined, opts: ListOptions = {}): Promise<string> {
+    const page = await this.listEntries(r, namespace, opts);
+    const items = page.entries.map((e) => withResourceVersion(textOf(e.kv.value), e.kv.modRevision));
+    const head = JSON.stringify({ apiVersion: groupVersion(r), kind: r.listKind, metadata: page.metadata });
+    return `${head.slice(0, -1)},"items":[${items.join(',')}]}`;
+  }
+
+  /**
+   * One page of matching entries. Only objects a predicate must see are decoded. `continue` is set when keys remain
+   * after the last one examined (upstream sets it from etcd's "more", so a last page may still carry one).
+   */
+  private async listEntries(r: ResourceInfo, namespace: string | undefined, opts: ListOptions): Promise<{ entries: Array<{ kv: KV; obj?: KObject }>; metadata: KList['metadata'] }> {
     const prefix = keyPrefix(r, namespace);
     let after = opts.continueToken ? decodeContinue(opts.continueToken, prefix) : undefined;
     const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
-    const items: KObject[] = [];
+    const entries: Array<{ kv: KV; obj?: KObject }> = [];
     let revision = 0;
     let more = false;
     let lastKey: string | undefined;
     for (;;) {
-      const page = await this.storage.list(prefix, { after, limit: limit ? Math.max(limit - items.length, 64) : undefined });
+      const page = await this.storage.list(prefix, { after, limit: limit ? Math.max(limit - entries.length, 64) : undefined });
       if (revision === 0) revision = page.revision;
       for (const kv of page.items) {
-        if (limit && items.length >= limit) {
+        if (limit && entries.length >= limit) {
           more = true;
           break;
         }
         lastKey = kv.key;
+        if (!opts.predicate) {
+          entries.push({ kv });
+          continue;
+        }
         const obj = this.toObject(r, kv);
-        if (!opts.predicate || opts.predicate(obj)) items.push(obj);
+        if (opts.predicate(obj)) entries.push({ kv, obj });
       }
       if (more || !page.more || page.items.length === 0) {
-        more = more || (page.more && page.items.length > 0 && !!limit && items.length >= limit);
+        more = more || (page.more && page.items.length > 0 && !!limit && entries.length >= limit);
         break;
       }
       after = page.items[page.items.length - 1]!.key;
     }
     const metadata: KList['metadata'] = { resourceVersion: String(revision) };
     if (more && lastKey) metadata.continue = encodeContinue(lastKey, prefix, revision);
-    return { apiVersion: r.group ? `${r.group}/${r.version}` : r.version, kind: r.listKind, metadata, items };
+    return { entries, metadata };
+  }
+
+  private async getKV(r: ResourceInfo, namespace: string | undefined, name: string): Promise<KV> {
+    const kv = await this.storage.get(objectKey(r, namespace, name));
+    if (!kv) throw S.notFound(qr(r), name);
+    return kv;
   }
 
   /** Creates an object (201 semantics): server-set metadata, defaults, validation, then one storage write. */
@@ -306,11 +346,21 @@ export class Registry {
     return next;
   }
 
+  /** Whether each namespace was terminating, by the revision it was read at (saves decoding it on every create). */
+  private readonly namespaceState = new Map<string, { modRevision: number; terminating: boolean }>();
+
   private async checkNamespace(r: ResourceInfo, namespace: string, name: string): Promise<void> {
     const kv = await this.storage.get(`/registry/namespaces/${namespace}`);
-    if (!kv) throw S.notFound({ group: '', resource: 'namespaces' }, namespace);
-    const ns = decode(kv.value, kv.modRevision);
-    if (ns.metadata.deletionTimestamp) {
+    if (!kv) {
+      this.namespaceState.delete(namespace);
+      throw S.notFound({ group: '', resource: 'namespaces' }, namespace);
+    }
+    let state = this.namespaceState.get(namespace);
+    if (state?.modRevision !== kv.modRevision) {
+      state = { modRevision: kv.modRevision, terminating: !!decode(kv.value, kv.modRevision).metadata.deletionTimestamp };
+      this.namespaceState.set(namespace, state);
+    }
+    if (state.terminating) {
       throw S.forbidden(qr(r), name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
         { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
       ]);

@@ -67,26 +67,31 @@ function checkBody(r: ResourceInfo, body: Record<string, unknown>, t: ResourceTa
     }
     if (meta.name !== t.name) throw S.badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${t.name ?? ''})`);
   }
-  body.apiVersion = gv;
-  body.kind = r.kind;
-  return body as KObject;
+  // apiVersion, kind and metadata first: the order objects are stored and served in.
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = body;
+  void _a;
+  void _k;
+  return { apiVersion: gv, kind: r.kind, metadata, ...rest } as KObject;
 }
 
 async function handleGet(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<unknown> {
   const r = t.resource;
   if (t.name === undefined) {
     if (boolParam(q, 'watch')) return serveWatch(ctx, req, reply, t, q);
-    const list = await ctx.registry.list(r, t.allNamespaces ? undefined : t.namespace, {
-      predicate: listPredicate(r, q),
-      limit: intParam(q, 'limit'),
-      continueToken: q.continue || undefined,
-    });
-    if (wantsTable(req.headers.accept)) return tableOf(r, list.items, list.metadata, q.includeObject, ctx.now());
-    return list;
+    const namespace = t.allNamespaces ? undefined : t.namespace;
+    const opts = { predicate: listPredicate(r, q), limit: intParam(q, 'limit'), continueToken: q.continue || undefined };
+    if (!wantsTable(req.headers.accept)) return json(reply, await ctx.registry.listJSON(r, namespace, opts));
+    const list = await ctx.registry.list(r, namespace, opts);
+    return tableOf(r, list.items, list.metadata, q.includeObject, ctx.now());
   }
+  if (!wantsTable(req.headers.accept)) return json(reply, await ctx.registry.getJSON(r, t.namespace, t.name));
   const obj = await ctx.registry.get(r, t.namespace, t.name);
-  if (wantsTable(req.headers.accept)) return tableOf(r, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.includeObject, ctx.now());
-  return obj;
+  return tableOf(r, [obj], { resourceVersion: obj.metadata.resourceVersion }, q.includeObject, ctx.now());
+}
+
+/** Answers with JSON text that is already serialized. */
+function json(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('application/json').send(text);
 }
 
 function deleteOptions(q: Query, body: unknown, dryRun: boolean): DeleteOptions {

@@ -168,6 +168,24 @@ function concurrencyTests(fresh: Fresh): void {
     expect((await storage.get('/hot'))?.modRevision).toBe(kv.modRevision + 1);
   });
 
+  it('lets 64 concurrent read-modify-write retry loops on one key all finish (a conflict shows its cause)', async () => {
+    const { storage } = await fresh();
+    await storage.create('/rmw', bytes('0'));
+    const writer = async (i: number): Promise<number> => {
+      for (let attempt = 0; attempt < 10_000; attempt++) {
+        const cur = await storage.get('/rmw');
+        try {
+          return (await storage.update('/rmw', bytes(`w${i}`), cur!.modRevision)).modRevision;
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'Conflict') throw e;
+        }
+      }
+      throw new Error('retry loop did not converge');
+    };
+    const revisions = await Promise.all(Array.from({ length: 64 }, (_, i) => writer(i)));
+    expect(new Set(revisions).size).toBe(64);
+  });
+
   it('gives concurrent writers distinct, contiguous revisions, seen by a watch in order', async () => {
     const { storage } = await fresh();
     const start = await storage.currentRevision();

@@ -57,11 +57,15 @@ describe('GroupCommitter', () => {
   it('checks preconditions against accepted but not yet durable writes', async () => {
     const h = harness();
     const c = h.committer.submit({ type: 'create', key: '/a', value: h.v('1') });
-    expect(() => h.committer.submit({ type: 'create', key: '/a', value: h.v('2') })).toThrow(/already exists/);
+    let dupSettled = false;
+    const dup = h.committer.submit({ type: 'create', key: '/a', value: h.v('2') }).finally(() => (dupSettled = true));
     const u = h.committer.submit({ type: 'update', key: '/a', value: h.v('2'), expectedModRevision: 2 });
     const g = await h.nextGroup();
     expect(g.events.map((e) => `${e.type}@${e.revision}`)).toEqual(['create@2', 'update@3']);
+    // The duplicate's failure waits until the write that caused it is visible.
+    expect(dupSettled).toBe(false);
     g.done();
+    await expect(dup).rejects.toThrow(/already exists/);
     expect([(await c).modRevision, (await u).modRevision]).toEqual([2, 3]);
   });
 

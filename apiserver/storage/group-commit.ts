@@ -41,14 +41,26 @@ export class GroupCommitter {
   private scheduled = false;
   private assigned: number;
   private idleWaiters: (() => void)[] = [];
+  private visibleWaiters: Array<{ revision: number; done: () => void }> = [];
 
   constructor(private readonly deps: GroupCommitDeps) {
     this.assigned = deps.committedRevision();
   }
 
-  /** Accepts a write (or throws its precondition failure) and resolves with its KV once durable. */
+  /**
+   * Accepts a write and resolves with its KV once durable. A precondition failure caused by a write that is not
+   * durable yet is reported only once that write is visible: a caller that re-reads and retries then sees the state
+   * that made it fail (otherwise a read-modify-write retry loop would spin on stale committed state).
+   */
   submit(op: WriteOp): Promise<KV> {
-    const event = planWrite(op, this.latest(op.key), this.assigned + 1);
+    let event: StorageEvent;
+    try {
+      event = planWrite(op, this.latest(op.key), this.assigned + 1);
+    } catch (err) {
+      const pending = this.overlay.get(op.key);
+      if (!pending) throw err;
+      return new Promise<KV>((_resolve, reject) => this.visibleWaiters.push({ revision: pending.revision, done: () => reject(err) }));
+    }
     this.assigned = event.revision;
     this.overlay.set(op.key, { kv: event.type === 'delete' ? undefined : event.kv, revision: event.revision });
     return new Promise<KV>((resolve, reject) => {
@@ -109,6 +121,14 @@ export class GroupCommitter {
     }
     this.deps.apply(events);
     for (const p of group) p.resolve(p.event.kv);
+    this.wakeVisible(this.deps.committedRevision());
+  }
+
+  private wakeVisible(committed: number): void {
+    if (this.visibleWaiters.length === 0) return;
+    const still: Array<{ revision: number; done: () => void }> = [];
+    for (const w of this.visibleWaiters) (w.revision <= committed ? w.done() : still.push(w));
+    this.visibleWaiters = still;
   }
 
   private fail(group: Pending[], err: unknown): void {
@@ -117,5 +137,6 @@ export class GroupCommitter {
     this.overlay.clear();
     this.assigned = this.deps.committedRevision();
     for (const p of rejected) p.reject(err);
+    this.wakeVisible(Infinity);
   }
 }

@@ -42,26 +42,35 @@ export interface IndexListOptions {
  * key → KV, ordered by {@link compareKeys}. KVs are shared with callers and must be treated as immutable.
  */
 export class KeyIndex {
-  private readonly tree = new BTree<string, KV>(undefined, compareKeys);
+  /** The keys in order, for range scans (values live in byKey, so an update never touches the tree). */
+  private readonly tree = new BTree<string, true>(undefined, compareKeys);
+  /** The same entries by key, for point lookups (cheaper than a tree search on long keys). */
+  private readonly byKey = new Map<string, KV>();
 
   /** The number of keys. */
   get size(): number {
-    return this.tree.size;
+    return this.byKey.size;
   }
 
   get(key: string): KV | undefined {
-    return this.tree.get(key);
+    return this.byKey.get(key);
   }
 
   /** Inserts or replaces a KV (used when loading from disk). */
   put(kv: KV): void {
-    this.tree.set(kv.key, kv, true);
+    if (!this.byKey.has(kv.key)) this.tree.set(kv.key, true);
+    this.byKey.set(kv.key, kv);
   }
 
   /** Applies one committed change: create/update store `kv`, delete removes the key. */
   apply(event: StorageEvent): void {
-    if (event.type === 'delete') this.tree.delete(event.kv.key);
-    else this.tree.set(event.kv.key, event.kv, true);
+    if (event.type === 'delete') {
+      this.tree.delete(event.kv.key);
+      this.byKey.delete(event.kv.key);
+    } else {
+      if (!this.byKey.has(event.kv.key)) this.tree.set(event.kv.key, true);
+      this.byKey.set(event.kv.key, event.kv);
+    }
   }
 
   /** Keys under `prefix` in order, after `opts.after`, at most `opts.limit`; `more` says whether any were left. */
@@ -70,11 +79,11 @@ export class KeyIndex {
     const after = opts.after;
     const start = after !== undefined && compareKeys(after, prefix) > 0 ? after : prefix;
     const items: KV[] = [];
-    for (const [key, kv] of this.tree.entries(start)) {
+    for (const key of this.tree.keys(start)) {
       if (!key.startsWith(prefix)) break;
       if (after !== undefined && compareKeys(key, after) <= 0) continue;
       if (items.length >= limit) return { items, more: true };
-      items.push(kv);
+      items.push(this.byKey.get(key)!);
     }
     return { items, more: false };
   }
@@ -82,7 +91,7 @@ export class KeyIndex {
   /** The number of keys under `prefix` (a scan: O(matches)). */
   count(prefix: string): number {
     let n = 0;
-    for (const [key] of this.tree.entries(prefix)) {
+    for (const key of this.tree.keys(prefix)) {
       if (!key.startsWith(prefix)) break;
       n++;
     }
