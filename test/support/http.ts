@@ -2,6 +2,7 @@
 
 import { Agent } from 'undici';
 import type { Readable } from 'node:stream';
+import type { Started } from './cluster.js';
 
 /** A keep-alive connection pool for one test file. */
 export function keepAliveAgent(connections: number): Agent {
@@ -96,4 +97,14 @@ export function statusShapeProblems(code: number, body: unknown): string[] {
   }
   if (typeof s.message !== 'string' || s.message === '') out.push('message is missing');
   return out;
+}
+
+/** Stops a server started by startCli even when it is hung (SIGTERM, then SIGKILL after `graceMs`). */
+export async function stopHard(server: Started | undefined, graceMs = 5_000): Promise<void> {
+  if (!server) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)));
+  const stopped = await Promise.race([server.stop().then(() => false), timedOut]);
+  clearTimeout(timer);
+  if (stopped) await server.stop('SIGKILL');
 }
