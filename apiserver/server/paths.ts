@@ -58,8 +58,20 @@ function withParts(resource: ResourceInfo, namespace: string | undefined, name: 
   return t;
 }
 
-/** Parses a request path (without query string). */
+/** Parses a request path (without query string); the result is shared and must not be mutated. */
 export function parsePath(path: string): Target {
+  const cached = recent.get(path);
+  if (cached) return cached;
+  const target = parseUncached(path);
+  if (recent.size >= 1024) recent.clear();
+  recent.set(path, target);
+  return target;
+}
+
+/** Clients repeat the same paths (collection URLs above all): parsed targets are kept (bounded, never mutated). */
+const recent = new Map<string, Target>();
+
+function parseUncached(path: string): Target {
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   let segs: string[];
   try {

@@ -30,6 +30,8 @@ export function compareKeys(a: string, b: string): number {
   return a.length < b.length ? -1 : 1;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Pagination options understood by {@link KeyIndex.list}. */
 export interface IndexListOptions {
   /** At most this many items; 0 or absent means no limit. */
@@ -42,8 +44,36 @@ export interface IndexListOptions {
  * key → KV, ordered by {@link compareKeys}. KVs are shared with callers and must be treated as immutable.
  */
 export class KeyIndex {
+  /**
+   * Whether any key ever held a UTF-16 surrogate. Until one does, the engine's native string comparison gives the
+   * code point order (they differ only when a surrogate meets U+E000–U+FFFF) and is much cheaper than compareKeys;
+   * both orders agree on surrogate-free keys, so switching later keeps the tree consistent.
+   */
+  private surrogates = false;
   /** The keys in order, for range scans (values live in byKey, so an update never touches the tree). */
-  private readonly tree = new BTree<string, true>(undefined, compareKeys);
+  private readonly tree = new BTree<string, true>(undefined, (a, b) => (this.surrogates ? compareKeys(a, b) : a < b ? -1 : a > b ? 1 : 0));
+
+  /**
+   * Keys created since the tree was last read: ordering is paid when a range scan needs it, not on every create.
+   * Invariant: every key of byKey is in the tree or here; a key here that byKey no longer has was deleted since.
+   */
+  private pending: string[] = [];
+
+  private insertKey(key: string): void {
+    if (!this.surrogates && SURROGATE.test(key)) this.surrogates = true;
+    this.pending.push(key);
+  }
+
+  /** Moves pending keys into the tree (in order, which suits the B-tree) before a range scan. */
+  private ordered(): typeof this.tree {
+    if (this.pending.length > 0) {
+      const keys = this.pending;
+      this.pending = [];
+      keys.sort(this.surrogates ? compareKeys : undefined);
+      for (const k of keys) if (this.byKey.has(k)) this.tree.set(k, true);
+    }
+    return this.tree;
+  }
   /** The same entries by key, for point lookups (cheaper than a tree search on long keys). */
   private readonly byKey = new Map<string, KV>();
 
@@ -58,7 +88,7 @@ export class KeyIndex {
 
   /** Inserts or replaces a KV (used when loading from disk). */
   put(kv: KV): void {
-    if (!this.byKey.has(kv.key)) this.tree.set(kv.key, true);
+    if (!this.byKey.has(kv.key)) this.insertKey(kv.key);
     this.byKey.set(kv.key, kv);
   }
 
@@ -68,7 +98,7 @@ export class KeyIndex {
       this.tree.delete(event.kv.key);
       this.byKey.delete(event.kv.key);
     } else {
-      if (!this.byKey.has(event.kv.key)) this.tree.set(event.kv.key, true);
+      if (!this.byKey.has(event.kv.key)) this.insertKey(event.kv.key);
       this.byKey.set(event.kv.key, event.kv);
     }
   }
@@ -79,7 +109,7 @@ export class KeyIndex {
     const after = opts.after;
     const start = after !== undefined && compareKeys(after, prefix) > 0 ? after : prefix;
     const items: KV[] = [];
-    for (const key of this.tree.keys(start)) {
+    for (const key of this.ordered().keys(start)) {
       if (!key.startsWith(prefix)) break;
       if (after !== undefined && compareKeys(key, after) <= 0) continue;
       if (items.length >= limit) return { items, more: true };
@@ -91,7 +121,7 @@ export class KeyIndex {
   /** The number of keys under `prefix` (a scan: O(matches)). */
   count(prefix: string): number {
     let n = 0;
-    for (const key of this.tree.keys(prefix)) {
+    for (const key of this.ordered().keys(prefix)) {
       if (!key.startsWith(prefix)) break;
       n++;
     }

@@ -44,6 +44,19 @@ function batchOps(events: readonly StorageEvent[], logRetention: number): LogOp[
   return ops;
 }
 
+/**
+ * Writes one atomic batch. The chained batch API is used because it costs about half the CPU of the array form
+ * (which clones and re-encodes every operation in JavaScript before handing it to LevelDB).
+ */
+function writeBatch(db: Db, ops: readonly LogOp[], sync: boolean): Promise<void> {
+  const batch = db.batch();
+  for (const op of ops) {
+    if (op.type === 'put') batch.put(op.key, op.value);
+    else batch.del(op.key);
+  }
+  return batch.write({ sync });
+}
+
 async function openDb(path: string, logRetention: number, ringSize: number): Promise<{ db: Db; state: LoadedState }> {
   const db: Db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
   await db.open();
@@ -82,7 +95,7 @@ export async function openLevelStorage(opts: LevelStorageOptions): Promise<Stora
   const committer = new GroupCommitter({
     committed: (k) => index.get(k),
     committedRevision: () => revision,
-    persist: (events) => db.batch(batchOps(events, logRetention), { sync }),
+    persist: (events) => writeBatch(db, batchOps(events, logRetention), sync),
     apply,
   });
   const ensureOpen = (key: string): void => {
