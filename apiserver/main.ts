@@ -37,6 +37,18 @@ export const APISERVER_FLAGS = {
   'no-fsync': { type: 'boolean', default: false },
 } as const;
 
+const APISERVER_HELP = `usage: kubeling apiserver [flags]
+
+Runs the API server alone; prints {"ready":true,"url":...} on stdout when it listens. Logs go to stderr
+(level from KUBELING_LOG_LEVEL, default warn).
+
+flags:
+  --port N              API port (default 6443; 0 picks a free port)
+  --bind ADDR           listen address (default 127.0.0.1)
+  --data-dir DIR        data directory (default .kubeling/data)
+  --storage level|memory  storage backend (default level)
+  --no-fsync            acknowledge writes before they reach the disk`;
+
 /** Parses `kubeling apiserver` flags. */
 export function parseApiserverArgs(argv: string[]): ApiserverOptions {
   const { values } = parseArgs({ args: argv, options: APISERVER_FLAGS, strict: true, allowPositionals: false });
@@ -77,6 +89,10 @@ export async function startApiserver(opts: ApiserverOptions, logger: pino.Logger
 
 /** Runs the apiserver command until SIGTERM/SIGINT; prints one JSON line `{"ready":true,"url":…}` when listening. */
 export async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${APISERVER_HELP}\n`);
+    process.exit(0);
+  }
   const opts = parseApiserverArgs(argv);
   const logger = pino({ name: 'apiserver', level: process.env.KUBELING_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const server = await startApiserver(opts, logger);

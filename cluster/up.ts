@@ -32,9 +32,27 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
+/** The help text of `kubeling up`. */
+export const UP_HELP = `usage: kubeling up [flags]   (npm start -- [flags])
+
+Starts the control plane, waits until the API answers, writes a kubeconfig and prints one ready line.
+
+flags:
+  --port N              API port (default 6443; 0 picks a free port)
+  --bind ADDR           listen address (default 127.0.0.1)
+  --data-dir DIR        LevelDB data directory (default .kubeling/data)
+  --kubeconfig FILE     kubeconfig to write (default .kubeling/kubeconfig)
+  --storage level|memory  storage backend (default level)
+  --no-fsync            acknowledge writes before they reach the disk`;
+
 /** Runs `kubeling up` until SIGINT/SIGTERM; returns the exit code. */
 export async function up(argv: string[], out: Output = { write: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${UP_HELP}\n`);
+    return 0;
+  }
   const { values } = parseArgs({ args: argv, options: UP_FLAGS, strict: true, allowPositionals: false });
+  if (values.storage !== 'level' && values.storage !== 'memory') throw new Error(`--storage must be level or memory, got ${values.storage}`);
   const kubeconfig = resolve(values.kubeconfig);
   const apiArgs = ['apiserver', '--port', values.port, '--bind', values.bind, '--data-dir', resolve(values['data-dir']), '--storage', values.storage];
   if (values['no-fsync']) apiArgs.push('--no-fsync');
