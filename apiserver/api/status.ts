@@ -137,12 +137,27 @@ export function fieldErrorString(e: FieldError): string {
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): ApiError {
   const list = errs.map(fieldErrorString);
   const joined = list.length === 1 ? list[0]! : `[${list.join(', ')}]`;
-  const details: NonNullable<Status['details']> = { name };
+  const details: NonNullable<Status['details']> = {};
+  if (name) details.name = name;
   if (group) details.group = group;
-  details.kind = kind;
+  if (kind) details.kind = kind;
   details.causes = errs.map((e) => ({ reason: FieldErrorType[e.type][0], message: fieldErrorBody(e), field: e.field }));
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${joined}`, details);
+}
+
+/**
+ * 422 Invalid as upstream's NewGenericServerResponse builds it (JSON patch failures, lists of lists in a strategic
+ * merge patch): a fixed message, the real text only in the one cause.
+ */
+export function invalidRequest(serverMessage: string): ApiError {
+  const details: NonNullable<Status['details']> = serverMessage ? { causes: [{ reason: 'UnexpectedServerResponse', message: serverMessage }] } : {};
+  return failure(422, 'Invalid', 'the server rejected our request due to an error in our request', details);
+}
+
+/** 406 for an Accept header that names none of the media types the server writes. */
+export function notAcceptable(accepted: string[]): ApiError {
+  return failure(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`);
 }
 
 /** 400 BadRequest with the given message. */
@@ -166,9 +181,10 @@ export function unsupportedMediaType(contentType: string, accepted: string[]): A
   return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`, {});
 }
 
-/** 413 for a body over the limit. */
-export function requestEntityTooLarge(limit: number): ApiError {
-  return failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`, {});
+/** 413 for a body over the limit (or another size limit, given as upstream's message text). */
+export function requestEntityTooLarge(limit: number | string): ApiError {
+  const what = typeof limit === 'number' ? `limit is ${limit}` : limit;
+  return failure(413, 'RequestEntityTooLarge', `Request entity too large: ${what}`, {});
 }
 
 /** 429, e.g. an eviction blocked by a disruption budget. */

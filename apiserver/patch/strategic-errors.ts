@@ -1,6 +1,6 @@
 // Strategic-merge-patch failures as Status errors, worded as upstream's apimachinery mergepatch/strategicpatch errors.
 
-import { ApiError, badRequest } from '../api/status.js';
+import { ApiError, badRequest, invalidRequest } from '../api/status.js';
 
 /** A JSON object as decoded from a request body. */
 export type JsonMap = Record<string, unknown>;
@@ -81,16 +81,7 @@ export function errPatch(message: string): ApiError {
   return badRequest(message);
 }
 
-/** `lists of lists are not supported`: upstream turns it into a generic 422 that hides the text. */
+/** `lists of lists are not supported`: upstream's generic 422, the text only in its cause. */
 export function errListOfLists(): ApiError {
-  return new ApiError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: 'the server rejected our request due to an error in our request',
-    reason: 'Invalid',
-    details: {},
-    code: 422,
-  });
+  return invalidRequest('lists of lists are not supported');
 }

@@ -147,6 +147,7 @@ const STRATEGIES: Record<string, Strategy> = {
       if (isPlainObject(obj.spec)) defaultPodSpec(obj.spec);
     },
     validate: (obj) => validatePodSpec(obj.spec, 'spec'),
+    validateUpdate: (obj) => validatePodSpec(obj.spec, 'spec'),
   },
   persistentvolumeclaims: {
     tracksGeneration: false,

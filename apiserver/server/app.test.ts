@@ -2,10 +2,14 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { Registry } from '../registry/store.js';
 import { bootstrap } from '../registry/bootstrap.js';
 import { createMemoryStorage } from '../storage/memory.js';
+import { MAX_NESTING_DEPTH } from '../api/json-value.js';
 
 let app: FastifyInstance;
 let registry: Registry;
@@ -319,5 +323,447 @@ describe('errors', () => {
       kind: 'Pod',
       causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.containers[0].image' }],
     });
+  });
+});
+
+// ---- input handling: bad bodies, queries and headers get upstream's Status, never a 500 or a half write ----
+
+const MERGE = { 'content-type': 'application/merge-patch+json' };
+const SMP = { 'content-type': 'application/strategic-merge-patch+json' };
+const JSONPATCH = { 'content-type': 'application/json-patch+json' };
+const YAML = { 'content-type': 'application/yaml' };
+
+/** `n` nested objects (`{"a":{"a":…1}}`), as JSON text. */
+const deepMap = (n: number): string => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+/** `n` nested arrays, as JSON text. */
+const deepList = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+/** A ConfigMap whose unknown field `x` makes the whole object `depth` levels deep. */
+const deepCm = (name: string, depth: number, nest = deepMap): string => `{"metadata":{"name":"${name}"},"x":${nest(depth - 1)}}`;
+
+async function storedRv(name: string): Promise<string> {
+  return (await req('GET', `${CMS}/${name}`)).body.metadata!.resourceVersion as string;
+}
+
+describe('nesting depth', () => {
+  const L = MAX_NESTING_DEPTH;
+
+  it('accepts bodies exactly at the limit through every write path, and answers them in YAML', async () => {
+    expect((await req('POST', CMS, deepCm('m', L))).code).toBe(201);
+    expect((await req('POST', CMS, deepCm('l', L, deepList))).code).toBe(201);
+    expect((await req('POST', CMS, deepCm('y', L), YAML)).code).toBe(201);
+    expect((await req('PUT', `${CMS}/m`, deepCm('m', L))).code).toBe(200);
+    expect((await req('PATCH', `${CMS}/m`, `{"x":${deepMap(L - 1)}}`, SMP)).code).toBe(200);
+    expect((await req('PATCH', `${CMS}/m`, `{"x":${deepMap(L - 1)}}`, MERGE)).code).toBe(200);
+    const ops = `[{"op":"test","path":"/x/a","value":${deepMap(L - 2)}},{"op":"replace","path":"/x","value":${deepMap(L - 2)}}]`;
+    expect((await req('PATCH', `${CMS}/m`, ops, JSONPATCH)).code).toBe(200);
+    const yaml = await req('GET', `${CMS}/m`, undefined, { accept: 'application/yaml' });
+    expect(yaml.code).toBe(200);
+    expect(yaml.raw.split('\n').length).toBeGreaterThan(L);
+  });
+
+  it.each([
+    ['POST JSON', 'POST', CMS, deepCm('d', L + 1), {}, "couldn't get version/kind; json parse error: invalid character '{' exceeded max depth"],
+    ['POST JSON arrays', 'POST', CMS, deepCm('d', 10_001, deepList), {}, "invalid character '[' exceeded max depth"],
+    ['POST YAML', 'POST', CMS, deepCm('d', L + 1), YAML, `error converting YAML to JSON: yaml: exceeded max depth of ${L}`],
+    ['POST YAML blocks', 'POST', CMS, Array.from({ length: L + 1 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'), YAML, 'exceeded max depth'],
+    ['PUT', 'PUT', `${CMS}/d`, deepCm('d', L + 1), {}, 'exceeded max depth'],
+    ['merge patch', 'PATCH', `${CMS}/d`, `{"x":${deepMap(L)}}`, MERGE, 'Invalid JSON Patch'],
+    ['strategic merge patch', 'PATCH', `${CMS}/d`, `{"x":${deepMap(L)}}`, SMP, "invalid character '{' exceeded max depth"],
+    ['JSON patch', 'PATCH', `${CMS}/d`, `[{"op":"add","path":"/x","value":${deepMap(L)}}]`, JSONPATCH, "invalid character '{' exceeded max depth"],
+    ['DELETE options', 'DELETE', `${CMS}/d`, `{"preconditions":${deepMap(L)}}`, {}, "invalid character '{' exceeded max depth"],
+  ])('refuses one level more: %s → 400', async (_n, method, url, body, headers, message) => {
+    await req('POST', CMS, cm('d'));
+    const rv = await storedRv('d');
+    const res = await req(method, url, body, headers);
+    expect(res.code).toBe(400);
+    expect(res.body).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
+    expect(res.body.message).toContain(message);
+    expect(await storedRv('d')).toBe(rv);
+  });
+
+  it('refuses a JSON patch whose result would be too deep with 422, as a patched object that does not decode', async () => {
+    await req('POST', CMS, deepCm('d', L));
+    const bottom = `/x${'/a'.repeat(L - 3)}/b`;
+    const res = await req('PATCH', `${CMS}/d`, [{ op: 'add', path: bottom, value: JSON.parse(deepMap(10)) as unknown }], JSONPATCH);
+    expect(res.code).toBe(422);
+    expect(res.body.message).toContain("exceeded max depth");
+  });
+
+  it('runs every recursive path at the limit with a third of the default stack (the limit has a 3x margin)', () => {
+    const dist = (p: string): string => new URL(`../../dist/apiserver/${p}`, import.meta.url).href;
+    const script = `
+      import { buildApp } from ${JSON.stringify(dist('server/app.js'))};
+      import { Registry } from ${JSON.stringify(dist('registry/store.js'))};
+      import { bootstrap } from ${JSON.stringify(dist('registry/bootstrap.js'))};
+      import { createMemoryStorage } from ${JSON.stringify(dist('storage/memory.js'))};
+      const L = ${L};
+      const deepMap = (n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+      const deepList = (n) => '['.repeat(n) + ']'.repeat(n);
+      const registry = new Registry({ storage: createMemoryStorage() });
+      await bootstrap(registry);
+      const app = buildApp({ registry });
+      const CM = '/api/v1/namespaces/default/configmaps';
+      const codes = [];
+      const send = async (method, url, payload, ct = 'application/json', accept = 'application/json') =>
+        codes.push((await app.inject({ method, url, payload, headers: { 'content-type': ct, accept } })).statusCode);
+      await send('POST', CM, '{"metadata":{"name":"m"},"x":' + deepMap(L - 1) + '}');
+      await send('POST', CM, '{"metadata":{"name":"l"},"x":' + deepList(L - 1) + '}', 'application/yaml');
+      await send('POST', CM, '{"metadata":{"name":"o"},"x":' + deepList(L + 1) + '}', 'application/yaml');
+      await send('POST', CM, '[' + deepList(L + 5000) + ']', 'application/yaml');
+      await send('PUT', CM + '/m', '{"metadata":{"name":"m"},"x":' + deepMap(L - 1) + '}');
+      await send('PATCH', CM + '/m', '{"x":' + deepMap(L - 1) + '}', 'application/strategic-merge-patch+json');
+      await send('PATCH', CM + '/m', '{"x":' + deepMap(L - 1) + '}', 'application/merge-patch+json');
+      await send('PATCH', CM + '/m', '[{"op":"test","path":"/x","value":' + deepMap(L - 2) + '}]', 'application/json-patch+json');
+      await send('GET', CM + '/m', undefined, undefined, 'application/yaml');
+      await send('GET', CM, undefined, undefined, 'application/yaml');
+      await app.close();
+      console.log(codes.join(','));`;
+    const out = execFileSync(process.execPath, ['--stack-size=328', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+    expect(out.trim()).toBe('201,201,400,400,200,200,200,422,200,200');
+  });
+});
+
+describe('DeleteOptions in the body', () => {
+  it('honours dryRun, preconditions and orphanDependents from the body; the query is then ignored, as upstream', async () => {
+    await req('POST', CMS, cm('a'));
+    const dry = await req('DELETE', `${CMS}/a`, { apiVersion: 'v1', kind: 'DeleteOptions', dryRun: ['All'] });
+    expect(dry.code).toBe(200);
+    expect((await req('GET', `${CMS}/a`)).code).toBe(200);
+    expect((await req('DELETE', `${CMS}/a`, { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', preconditions: { resourceVersion: '1' } })).code).toBe(409);
+    expect((await req('DELETE', `${CMS}/a?dryRun=All`, {})).code).toBe(200);
+    expect((await req('GET', `${CMS}/a`)).code).toBe(404);
+    await req('POST', CMS, cm('f', {}, { finalizers: ['example.com/hold'] }));
+    const pending = await req('DELETE', `${CMS}/f`, { orphanDependents: false });
+    expect(pending.code).toBe(202);
+    expect(pending.body.metadata!.deletionTimestamp).toBeTruthy();
+  });
+
+  it.each([
+    ['{{{garbage', "couldn't get version/kind; json parse error: "],
+    ['[1,2]', 'json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string'],
+    ['"str"', 'cannot unmarshal string into Go value of type struct'],
+    ['42', 'cannot unmarshal number into Go value of type struct'],
+    ['{"kind":5}', 'json: cannot unmarshal number into Go struct field .kind of type string'],
+    ['{"gracePeriodSeconds":"abc"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
+    ['{"gracePeriodSeconds":1.5}', 'json: cannot unmarshal number 1.5 into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
+    ['{"preconditions":"x"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.preconditions of type v1.Preconditions'],
+    ['{"preconditions":{"uid":5}}', 'json: cannot unmarshal number into Go struct field Preconditions.preconditions.uid of type types.UID'],
+    ['{"dryRun":"All"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.dryRun of type []string'],
+    ['{"orphanDependents":"yes"}', 'json: cannot unmarshal string into Go struct field DeleteOptions.orphanDependents of type bool'],
+    ['{"propagationPolicy":5}', 'json: cannot unmarshal number into Go struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation'],
+    ['{"kind":"fixed"}', 'no kind "fixed" is registered for version "meta.k8s.io/v1" in scheme'],
+    ['{"apiVersion":"v2","kind":"DeleteOptions"}', 'no kind "DeleteOptions" is registered for version "v2"'],
+  ])('refuses body %s with 400 and deletes nothing', async (body, message) => {
+    await req('POST', CMS, cm('v'));
+    const res = await req('DELETE', `${CMS}/v`, body);
+    expect(res.code).toBe(400);
+    expect(res.body).toMatchObject({ kind: 'Status', reason: 'BadRequest' });
+    expect(res.body.message).toContain(message);
+    expect((await req('GET', `${CMS}/v`)).code).toBe(200);
+  });
+
+  it('validates options (422), refuses unknown body types (415) and ignores protobuf bodies', async () => {
+    await req('POST', CMS, cm('v'));
+    const both = await req('DELETE', `${CMS}/v`, { orphanDependents: true, propagationPolicy: 'Background' });
+    expect(both.code).toBe(422);
+    expect(both.body.message).toBe('DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "Background": orphanDependents and deletionPropagation cannot be both set');
+    const dry = await req('DELETE', `${CMS}/v`, { dryRun: ['All', 'x'] });
+    expect(dry.body.message).toBe('DeleteOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"All", "x"}: supported values: "All"');
+    expect((await req('DELETE', `${CMS}/v`, '{}', { 'content-type': 'text/plain' })).code).toBe(415);
+    expect((await req('GET', `${CMS}/v`)).code).toBe(200);
+    const proto = await req('DELETE', `${CMS}/v`, Buffer.from([0x6b, 0x38, 0x73, 0x00]).toString('latin1'), { 'content-type': 'application/vnd.kubernetes.protobuf' });
+    expect(proto.code).toBe(200);
+    expect((await req('GET', `${CMS}/v`)).code).toBe(404);
+  });
+});
+
+describe('typed fields', () => {
+  const bad = (m: string): string => `ConfigMap in version "v1" cannot be handled as a ConfigMap: ${m}`;
+  it.each([
+    [{ apiVersion: 5 }, 'the object provided is unrecognized (must be of type ConfigMap): couldn\'t get version/kind; json parse error: json: cannot unmarshal number into Go struct field .apiVersion of type string ({"apiVersion":5,"kind":"Config ...)'],
+    [{ metadata: { name: 5 } }, bad('json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string')],
+    [{ metadata: { name: 'x', uid: ['u'] } }, bad('json: cannot unmarshal array into Go struct field ObjectMeta.metadata.uid of type types.UID')],
+    [{ metadata: { name: 'x', labels: 'abc' } }, bad('json: cannot unmarshal string into Go struct field ObjectMeta.metadata.labels of type map[string]string')],
+    [{ metadata: { name: 'x', annotations: { a: true } } }, bad('json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.annotations of type string')],
+    [{ metadata: { name: 'x', finalizers: [1] } }, bad('json: cannot unmarshal number into Go struct field ObjectMeta.metadata.finalizers of type string')],
+    [{ metadata: { name: 'x', ownerReferences: 'x' } }, bad('json: cannot unmarshal string into Go struct field ObjectMeta.metadata.ownerReferences of type []v1.OwnerReference')],
+    [{ metadata: { name: 'x', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'u', controller: 'yes' }] } }, bad('json: cannot unmarshal string into Go struct field OwnerReference.metadata.ownerReferences.controller of type bool')],
+    [{ metadata: { name: 'x', generation: 2.5 } }, bad('json: cannot unmarshal number 2.5 into Go struct field ObjectMeta.metadata.generation of type int64')],
+    [{ metadata: { name: 'x', creationTimestamp: { t: 1 } } }, bad('json: cannot unmarshal object into Go struct field ObjectMeta.metadata.creationTimestamp of type string')],
+    [{ metadata: { name: 'x', creationTimestamp: '2024-13-01T00:00:00Z' } }, bad('parsing time "2024-13-01T00:00:00Z": month out of range')],
+    [{ metadata: { name: 'x' }, data: { a: 1 } }, bad('json: cannot unmarshal number into Go struct field ConfigMap.data of type string')],
+    [{ metadata: { name: 'x' }, data: [1] }, bad('json: cannot unmarshal array into Go struct field ConfigMap.data of type map[string]string')],
+    [{ metadata: { name: 'x' }, binaryData: { a: 'not base64!!' } }, bad('illegal base64 data at input byte 3')],
+    [{ metadata: { name: 'x' }, immutable: 'yes' }, bad('json: cannot unmarshal string into Go struct field ConfigMap.immutable of type bool')],
+  ])('refuses a ConfigMap %j with 400', async (body, message) => {
+    const res = await req('POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', ...body });
+    expect(res.code).toBe(400);
+    expect(res.body.message).toBe(message);
+  });
+
+  it.each([
+    ['/api/v1/namespaces/default/secrets', { kind: 'Secret', data: { a: 'x' } }, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0'],
+    ['/api/v1/namespaces/default/secrets', { kind: 'Secret', stringData: { a: 1 } }, 'json: cannot unmarshal number into Go struct field Secret.stringData of type string'],
+    [PODS, { kind: 'Pod', spec: { containers: 'abc' } }, 'json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container'],
+    [PODS, { kind: 'Pod', spec: { containers: [{ name: 'c', image: 5 }] } }, 'json: cannot unmarshal number into Go struct field Container.spec.containers.image of type string'],
+    [PODS, { kind: 'Pod', spec: 'x' }, 'json: cannot unmarshal string into Go struct field Pod.spec of type v1.PodSpec'],
+    ['/apis/apps/v1/namespaces/default/daemonsets', { apiVersion: 'apps/v1', kind: 'DaemonSet', spec: { selector: 'x' } }, 'json: cannot unmarshal string into Go struct field DaemonSetSpec.spec.selector of type v1.LabelSelector'],
+    ['/apis/apps/v1/namespaces/default/statefulsets', { apiVersion: 'apps/v1', kind: 'StatefulSet', spec: { template: { spec: { containers: [{ name: 1 }] } } } }, 'json: cannot unmarshal number into Go struct field Container.spec.template.spec.containers.name of type string'],
+  ])('refuses wrong types in other kinds: %s %j', async (url, body, message) => {
+    const res = await req('POST', url, { apiVersion: 'v1', metadata: { name: 'x' }, ...body });
+    expect(res.code).toBe(400);
+    expect(res.body.message).toContain(message);
+  });
+
+  it('treats nulls as Go zero values and keeps integers exact', async () => {
+    const res = await req('POST', CMS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', labels: { a: null }, annotations: null }, data: { k: null } });
+    expect(res.code).toBe(201);
+    expect(res.body.metadata!.labels).toEqual({ a: '' });
+    expect(res.body.metadata!.annotations).toBeUndefined();
+    expect(res.body.data).toEqual({ k: '' });
+  });
+
+  it('answers 422 for a patch result that does not decode (quoting the patched JSON, or the strategic patch)', async () => {
+    await req('POST', CMS, cm('p'));
+    const merge = await req('PATCH', `${CMS}/p`, { metadata: { labels: { a: 5 } } }, MERGE);
+    expect(merge.code).toBe(422);
+    expect(merge.body.message).toMatch(/^ "" is invalid: patch: Invalid value: "\{\\"apiVersion\\":\\"v1\\".*": json: cannot unmarshal number into Go struct field ObjectMeta\.metadata\.labels of type string$/);
+    const smp = await req('PATCH', `${CMS}/p`, { metadata: { finalizers: 'x' } }, SMP);
+    expect(smp.code).toBe(422);
+    expect(smp.body.message).toBe(' "" is invalid: patch: Invalid value: "map[metadata:map[finalizers:x]]": cannot restore slice from string');
+    expect(smp.body.details).toEqual({ causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "map[metadata:map[finalizers:x]]": cannot restore slice from string', field: 'patch' }] });
+    const time = await req('PATCH', `${CMS}/p`, [{ op: 'replace', path: '/metadata/creationTimestamp', value: 'garbage' }], JSONPATCH);
+    expect(time.body.message).toContain('parsing time "garbage" as "2006-01-02T15:04:05Z07:00": cannot parse "garbage" as "2006"');
+  });
+
+  it('never lets a patch change kind or apiVersion', async () => {
+    await req('POST', CMS, cm('k'));
+    const rv = await storedRv('k');
+    const num = await req('PATCH', `${CMS}/k`, { kind: 7 }, MERGE);
+    expect(num.code).toBe(400);
+    expect(num.body.message).toContain("couldn't get version/kind; json parse error: json: cannot unmarshal number into Go struct field .kind of type string");
+    const other = await req('PATCH', `${CMS}/k`, { kind: 'Secret' }, MERGE);
+    expect(other.body.message).toBe('Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion');
+    expect((await req('PATCH', `${CMS}/k`, { apiVersion: ['v1'] }, SMP)).code).toBe(400);
+    const removed = await req('PATCH', `${CMS}/k`, [{ op: 'remove', path: '/kind' }, { op: 'remove', path: '/apiVersion' }], JSONPATCH);
+    expect(removed.code).toBe(200);
+    expect(removed.body).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(await storedRv('k')).toBe(rv);
+  });
+});
+
+describe('patch name, namespace and failures', () => {
+  beforeEach(async () => {
+    await req('POST', CMS, cm('cm-1'));
+  });
+
+  it.each([
+    [MERGE, { metadata: { name: 'renamed' } }, 'the name of the object (renamed) does not match the name on the URL (cm-1)'],
+    [SMP, { metadata: { name: 'renamed' } }, 'the name of the object (renamed) does not match the name on the URL (cm-1)'],
+    [JSONPATCH, [{ op: 'replace', path: '/metadata/name', value: 'renamed' }], 'the name of the object (renamed) does not match the name on the URL (cm-1)'],
+    [MERGE, { metadata: { namespace: 'kube-system' } }, 'the namespace of the provided object does not match the namespace sent on the request'],
+    [JSONPATCH, [{ op: 'remove', path: '/metadata' }], 'the name of the object (cm-1 based on URL) was undeterminable: name must be provided'],
+  ])('refuses %s %j with 400', async (headers, body, message) => {
+    const rv = await storedRv('cm-1');
+    const res = await req('PATCH', `${CMS}/cm-1`, body, headers);
+    expect(res.code).toBe(400);
+    expect(res.body.message).toBe(message);
+    expect(await storedRv('cm-1')).toBe(rv);
+  });
+
+  it.each([
+    [[null], 'Operation is not an object'],
+    [[{ op: 'bogus', path: '/x' }], 'Operation `op` property is not one of operations defined in RFC-6902'],
+    [[{ op: 'add' }], 'Operation `path` property is not a string'],
+    [[{ op: 'add', path: 'x', value: 1 }], 'Operation `path` property must start with "/"'],
+    [[{ op: 'remove', path: '/nonexistent' }], 'Cannot perform the operation at a path that does not exist'],
+    [[{ op: 'test', path: '/metadata/name', value: 'zzz' }], 'Test operation failed'],
+    [[{ op: 'move', from: '/nope', path: '/x' }], 'Cannot perform the operation from a path that does not exist'],
+    [[{ op: 'copy', from: '/nope', path: '/x' }], 'Cannot perform the operation from a path that does not exist'],
+    [[{ op: 'add', path: '/__proto__/polluted', value: 'yes' }], 'add operation does not apply: path "/__proto__/polluted" is not a field'],
+  ])('answers a JSON patch that does not apply with 422 and the library text: %j', async (ops, cause) => {
+    const res = await req('PATCH', `${CMS}/cm-1`, ops, JSONPATCH);
+    expect(res.code).toBe(422);
+    expect(res.body).toMatchObject({ reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: { causes: [{ reason: 'UnexpectedServerResponse', message: cause }] } });
+  });
+
+  it('answers 400 for JSON patch bodies that are not patches, 413 past 10,000 operations, and treats null as empty', async () => {
+    for (const [body, message] of [['{}', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch'], ['[1]', 'json: cannot unmarshal number into Go value of type jsonpatch.Operation'], ['garbage', "invalid character 'g' looking for beginning of value"]]) {
+      const res = await req('PATCH', `${CMS}/cm-1`, body, JSONPATCH);
+      expect([res.code, res.body.message]).toEqual([400, message]);
+    }
+    const many = await req('PATCH', `${CMS}/cm-1`, Array.from({ length: 10_001 }, () => ({ op: 'test', path: '/kind', value: 'ConfigMap' })), JSONPATCH);
+    expect([many.code, many.body.message]).toEqual([413, 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001']);
+    expect((await req('PATCH', `${CMS}/cm-1`, 'null', JSONPATCH)).code).toBe(200);
+    for (const body of ['{', '"x"', '1', 'null']) expect((await req('PATCH', `${CMS}/cm-1`, body, MERGE)).body.message).toBe('Invalid JSON Patch');
+  });
+
+  it('keeps strategic merge patch directives as upstream: a malformed key is a 400, a misplaced value patches nothing', async () => {
+    const rv = await storedRv('cm-1');
+    const noSlash = await req('PATCH', `${CMS}/cm-1`, { metadata: { $deleteFromPrimitiveList: ['a'] } }, SMP);
+    expect([noSlash.code, noSlash.body.message]).toEqual([400, 'invalid patch format of primitive list']);
+    const wrongType = await req('PATCH', `${CMS}/cm-1`, { metadata: { '$deleteFromPrimitiveList/finalizers': 'x' } }, SMP);
+    expect(wrongType.code).toBe(200);
+    expect(await storedRv('cm-1')).toBe(rv);
+  });
+});
+
+describe('__proto__ and constructor keys', () => {
+  it('drops __proto__ keys without disabling the rest of the body, and pollutes no prototype', async () => {
+    await req('POST', CMS, cm('cm-1'));
+    const stale = await req('PATCH', `${CMS}/cm-1`, '{"__proto__":{"polluted":"yes"},"metadata":{"resourceVersion":"1"}}', MERGE);
+    expect(stale.code).toBe(409);
+    for (const [body, headers] of [
+      ['{"__proto__":{"polluted":"yes"},"metadata":{"labels":{"a":"b","__proto__":{"polluted":"yes"}}}}', MERGE],
+      ['{"metadata":{"__proto__":{"polluted":"yes"},"labels":{"c":"d"}}}', SMP],
+    ] as const) {
+      expect((await req('PATCH', `${CMS}/cm-1`, body, headers)).code).toBe(200);
+    }
+    // A JSON patch naming __proto__ does not apply (422) and changes nothing.
+    expect((await req('PATCH', `${CMS}/cm-1`, '[{"op":"add","path":"/metadata/__proto__","value":{"polluted":"yes"}}]', JSONPATCH)).code).toBe(422);
+    expect((await req('POST', CMS, '{"__proto__":{"kind":"Pod"},"metadata":{"name":"pp","__proto__":{"namespace":"x"}}}')).code).toBe(201);
+    expect((await req('DELETE', `${CMS}/pp`, '{"__proto__":{"dryRun":["All"]},"preconditions":{"resourceVersion":"1"}}')).code).toBe(409);
+    const got = await req('GET', `${CMS}/cm-1`);
+    expect(got.body.metadata!.labels).toEqual({ a: 'b', c: 'd' });
+    expect(got.raw).not.toContain('__proto__');
+    expect(got.raw).not.toContain('polluted');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('polluted');
+  });
+
+  it('keeps constructor, prototype and hasOwnProperty as ordinary keys', async () => {
+    const data = { constructor: 'c', prototype: 'p', hasOwnProperty: 'h', toString: 't' };
+    expect((await req('POST', CMS, cm('ctor', data))).body.data).toEqual(data);
+    const merged = await req('PATCH', `${CMS}/ctor`, { data: { constructor: 'c2' } }, MERGE);
+    expect(merged.body.data).toEqual({ ...data, constructor: 'c2' });
+    const smp = await req('PATCH', `${CMS}/ctor`, { data: { hasOwnProperty: null } }, SMP);
+    expect(Object.keys(smp.body.data as object).sort()).toEqual(['constructor', 'prototype', 'toString']);
+    const jp = await req('PATCH', `${CMS}/ctor`, [{ op: 'replace', path: '/data/constructor', value: 'c3' }], JSONPATCH);
+    expect((jp.body.data as Record<string, string>).constructor).toBe('c3');
+  });
+});
+
+describe('pod updates are validated like creates', () => {
+  it.each([
+    ['PUT', { spec: { containers: [{ name: 'c' }] } }, {}, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
+    ['PUT', { spec: { containers: [] } }, {}, 'Pod "p" is invalid: spec.containers: Required value'],
+    ['PATCH', [{ op: 'remove', path: '/spec/containers/0/image' }], JSONPATCH, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
+    ['PATCH', { spec: { containers: [{ name: 'c' }] } }, MERGE, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
+    ['PATCH', { spec: { containers: [{ name: 'c', image: null }] } }, SMP, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
+  ])('%s %j → 422', async (method, body, headers, message) => {
+    await req('POST', PODS, pod('p'));
+    const payload = method === 'PUT' ? { ...pod('p'), ...(body as object) } : body;
+    const res = await req(method, `${PODS}/p`, payload, headers);
+    expect([res.code, res.body.message]).toEqual([422, message]);
+    expect((await req('GET', `${PODS}/p`)).body.spec).toMatchObject({ containers: [{ name: 'c', image: 'busybox' }] });
+  });
+});
+
+describe('query parameters', () => {
+  const token = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  it.each([
+    ['garbage', "continue key is not valid: invalid character '\\u0081' looking for beginning of value"],
+    [token(null), 'continue key is not valid: server does not recognize this encoded version '],
+    [token([]), 'continue key is not valid: json: cannot unmarshal array into Go value of type storage.continueToken'],
+    [token({ v: 'meta.k8s.io/v1', rv: 'abc', start: 'a\u0000' }), 'continue key is not valid: json: cannot unmarshal string into Go struct field continueToken.rv of type int64'],
+    [token({ v: 'meta.k8s.io/v1', start: 'a\u0000' }), 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'],
+    [token({ v: 'meta.k8s.io/v1', rv: 5, start: '' }), 'continue key is not valid: encoded start key empty (version meta.k8s.io/v1)'],
+    [token({ v: 'meta.k8s.io/v1', rv: 5, start: '../x' }), 'continue key is not valid: ../x'],
+    ['%25%25%25', 'continue key is not valid: illegal base64 data at input byte 0'],
+    [`${token({ v: 'meta.k8s.io/v1', rv: 5, start: 'a\u0000' })}=`, 'continue key is not valid: illegal base64 data at input byte'],
+  ])('refuses continue=%s with 400', async (value, message) => {
+    const res = await req('GET', `${CMS}?limit=1&continue=${value}`);
+    expect(res.code).toBe(400);
+    expect(res.body.message).toContain(`invalid continue token: ${message}`);
+  });
+
+  it.each([
+    ['limit=99999999999999999999', 400, 'strconv.ParseInt: parsing "99999999999999999999": value out of range'],
+    ['timeoutSeconds=abc', 400, 'strconv.ParseInt: parsing "abc": invalid syntax'],
+    ['resourceVersionMatch=bogus&resourceVersion=1', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Unsupported value: "bogus": supported values: "Exact", "NotOlderThan", ""'],
+    ['resourceVersionMatch=Exact', 422, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
+    ['limit=1&continue=x&resourceVersion=5', 400, 'specifying resource version is not allowed when using continue'],
+  ])('refuses %s', async (query, code, message) => {
+    const res = await req('GET', `${CMS}?${query}`);
+    expect([res.code, res.body.message]).toEqual([code, message]);
+  });
+
+  it('checks every dryRun value, and parses `a in ()` as upstream (a in (""))', async () => {
+    const res = await req('POST', `${CMS}?dryRun=All&dryRun=foo`, cm('d'));
+    expect([res.code, res.body.message]).toEqual([422, 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"All", "foo"}: supported values: "All"']);
+    await req('POST', CMS, cm('empty', {}, { labels: { a: '' } }));
+    await req('POST', CMS, cm('full', {}, { labels: { a: 'x' } }));
+    const list = await req('GET', `${CMS}?labelSelector=${encodeURIComponent('a in ()')}`);
+    expect(list.body.items!.map((i) => (i.metadata as { name: string }).name)).toEqual(['empty']);
+  });
+});
+
+describe('content negotiation and malformed requests', () => {
+  it.each([['application/xml'], ['text/html'], ['application/json;as=Foo'], ['text/plain, image/*']])('answers Accept: %s with 406', async (accept) => {
+    const res = await req('GET', CMS, undefined, { accept });
+    expect(res.code).toBe(406);
+    expect(res.body).toMatchObject({ kind: 'Status', reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf' });
+  });
+
+  it.each([['*/*'], ['application/*'], ['application/json'], ['application/vnd.kubernetes.protobuf, */*'], ['text/html, application/json;q=0.5']])('answers Accept: %s in JSON', async (accept) => {
+    const res = await req('GET', CMS, undefined, { accept });
+    expect(res.code).toBe(200);
+    expect(res.body.kind).toBe('ConfigMapList');
+  });
+
+  it('answers Accept: application/yaml in YAML, errors included', async () => {
+    await req('POST', CMS, cm('y'));
+    const res = await req('GET', `${CMS}/y`, undefined, { accept: 'application/yaml' });
+    expect(res.headers['content-type']).toBe('application/yaml');
+    expect(res.raw).toMatch(/^apiVersion: v1\ndata:\n {2}a: "1"\nkind: ConfigMap\nmetadata:\n {2}creationTimestamp: "/);
+    const missing = await req('GET', `${CMS}/nope`, undefined, { accept: 'application/yaml' });
+    expect(missing.code).toBe(404);
+    expect(missing.raw).toContain('reason: NotFound\n');
+  });
+
+  it('answers a URL that does not decode with a 400 Status, and unknown paths with plain text', async () => {
+    const res = await req('GET', `${CMS}/%ZZ`);
+    expect(res.code).toBe(400);
+    expect(res.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: `parse "${CMS}/%ZZ": invalid URL escape "%ZZ"` });
+    const plain = await req('GET', '/x-unknown/y');
+    expect([plain.code, plain.raw]).toEqual([404, '404 page not found\n']);
+  });
+
+  it('answers malformed HTTP in plain text as Go does, and keeps serving', async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (app.server.address() as { port: number }).port;
+    const exchange = (bytes: string): Promise<string> => new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      const sock = connect(port, '127.0.0.1', () => sock.write(bytes));
+      sock.on('data', (d: Buffer) => chunks.push(d));
+      sock.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      sock.on('error', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    });
+    for (const raw of ['GARBAGE\r\n\r\n', 'GET /api HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 'GET /api HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n']) {
+      const answer = await exchange(raw);
+      expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(answer).toContain('Content-Type: text/plain; charset=utf-8');
+      expect(answer.endsWith('\r\n\r\n400 Bad Request')).toBe(true);
+    }
+    const huge = await exchange(`GET /api?x=${'a'.repeat(1 << 20)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    const long = await exchange(`GET ${CMS}?labelSelector=${encodeURIComponent(`a=(b${'c'.repeat(20_000)}`)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(long).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*"reason":"BadRequest"/);
+    expect((await req('GET', '/readyz')).raw).toBe('ok');
+  });
+});
+
+describe('YAML bodies', () => {
+  it.each([
+    ['a: *nope\n', "error converting YAML to JSON: yaml: unknown anchor 'nope' referenced"],
+    [`x: &x y\nl: [${Array(500).fill('*x').join(',')}]\n`, 'error converting YAML to JSON: yaml: document contains excessive aliasing'],
+    [`a: &a ["lol","lol"]\n${Array.from({ length: 6 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`).join('\n')}\n`, 'excessive aliasing'],
+    [`a0: &a0 [x]\n${Array.from({ length: MAX_NESTING_DEPTH + 1 }, (_, i) => `a${i + 1}: &a${i + 1} [*a${i}]`).join('\n')}\n`, `yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`],
+    ['a: .inf\n', 'error converting YAML to JSON: json: unsupported value: +Inf'],
+    ['? [a, b]\n: c\n', 'Unsupported map key of type: []interface {}'],
+  ])('refuses %j with 400', async (body, message) => {
+    const res = await req('POST', CMS, body, YAML);
+    expect(res.code).toBe(400);
+    expect(res.body.message).toContain(message);
   });
 });

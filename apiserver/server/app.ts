@@ -9,9 +9,14 @@ import type { KObject } from '../api/types.js';
 import { aggregatedDiscovery, AGGREGATED_V2, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { parsePath } from './paths.js';
 import { handleResource, type HandlerContext } from './resource-handlers.js';
+import { OUTPUT_TYPES, jsonTextToYaml, outputFormat } from './negotiate.js';
+import { DRAIN_BYTES, clientError, frameworkError, readBody } from './http-edge.js';
 
 /** The largest request body the server reads (upstream's 3 MiB limit). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The largest request line plus headers (Go's http.DefaultMaxHeaderBytes, which kube-apiserver keeps). */
+export const MAX_HEADER_BYTES = 1 << 20;
 
 /** The version kubeling reports: kubectl's dispatcher picks its 1.32 binary from it. */
 export const VERSION_INFO = {
@@ -54,6 +59,9 @@ function toApiError(err: unknown, req: FastifyRequest, log: FastifyBaseLogger | 
   return S.internal(e.message ?? 'unknown error');
 }
 
+/** Requests whose Accept asked for YAML only: their JSON answers are rewritten as YAML on the way out. */
+const yamlRequests = new WeakSet<FastifyRequest>();
+
 /** Upstream's answer for paths outside every API group: plain text, not a Status. */
 function plainNotFound(reply: FastifyReply): FastifyReply {
   return reply.code(404).type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send('404 page not found\n');
@@ -63,9 +71,12 @@ function discoveryOrResource(ctx: HandlerContext) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const path = req.url.split('?')[0]!;
     const target = parsePath(path);
-    if (target.type === 'resource') return handleResource(ctx, req, reply, target);
     if (target.type === 'unknown') throw S.pathNotFound();
     if (target.type === 'unserved') return plainNotFound(reply);
+    const format = outputFormat(req.headers.accept);
+    if (!format) throw S.notAcceptable(OUTPUT_TYPES);
+    if (format === 'yaml') yamlRequests.add(req);
+    if (target.type === 'resource') return handleResource(ctx, req, reply, target);
     if (req.method !== 'GET') throw S.methodNotSupported();
     const aggregated = wantsAggregated(req.headers.accept);
     switch (target.type) {
@@ -95,16 +106,28 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     return503OnClosing: false,
     forceCloseConnections: true,
     keepAliveTimeout: 65_000,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    routerOptions: { maxParamLength: MAX_HEADER_BYTES },
+    clientErrorHandler: clientError,
+    frameworkErrors: (err, req, reply) => sendStatus(reply, frameworkError(err, req)),
   });
   const ctx: HandlerContext = { registry: opts.registry, now: opts.now ?? (() => new Date()) };
   // Objects the registry just wrote are sent as their stored text plus resourceVersion (no second stringify);
   // strings are JSON the handlers built already.
   app.setReplySerializer((payload) => (typeof payload === 'string' ? payload : serialize(payload as KObject)));
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { bodyLimit: DRAIN_BYTES }, (req, payload, done) => {
+    if (Number(req.headers['content-length']) > DRAIN_BYTES) done(S.requestEntityTooLarge(MAX_BODY_BYTES), undefined);
+    else readBody(payload, MAX_BODY_BYTES, done);
+  });
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('audit-id', req.id).header('cache-control', 'no-cache, private');
     done();
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!yamlRequests.has(req) || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
+    reply.header('content-type', 'application/yaml');
+    return jsonTextToYaml(payload);
   });
   app.setErrorHandler((err, req, reply) => sendStatus(reply, toApiError(err, req, log)));
   app.setNotFoundHandler((_req, reply) => plainNotFound(reply));

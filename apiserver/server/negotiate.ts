@@ -1,8 +1,10 @@
-// Content negotiation: decoding request bodies (JSON, YAML) and reading what the client accepts (JSON, Table).
+// Content negotiation: decoding request bodies (JSON, YAML) and reading what the client accepts (JSON, YAML, Table).
 
-import { parseDocument } from 'yaml';
+import { stringify as yamlStringify } from 'yaml';
 import * as S from '../api/status.js';
 import { isPlainObject } from '../api/types.js';
+import { jsonKind } from '../api/go-text.js';
+import { BodyError, parseJsonText, parseYamlText } from './body.js';
 
 /** The media types a write body may use. */
 export const ACCEPTED_BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
@@ -25,23 +27,51 @@ function unrecognized(kind: string, detail: string, raw: Buffer): S.ApiError {
   return S.badRequest(`the object provided is unrecognized (must be of type ${kind}): ${detail} (${summarize(raw)})`);
 }
 
-/** Parses a JSON body; a syntax error is a 400 BadRequest. */
+/** The text of a body that does not parse: the decoder's message, or rethrows anything unexpected. */
+function bodyErrorText(e: unknown): string {
+  if (e instanceof BodyError) return e.message;
+  throw e;
+}
+
+/** Parses a JSON body (nesting limited, `__proto__` dropped); a syntax error is a 400 BadRequest. */
 export function parseJson(raw: Buffer, kind = 'Object'): unknown {
   try {
-    if (raw.length === 0) throw new Error('unexpected end of JSON input');
-    return JSON.parse(raw.toString('utf8')) as unknown;
+    return parseJsonText(raw);
   } catch (e) {
-    throw unrecognized(kind, `couldn't get version/kind; json parse error: ${(e as Error).message}`, raw);
+    throw unrecognized(kind, `couldn't get version/kind; json parse error: ${bodyErrorText(e)}`, raw);
   }
 }
 
-/** Parses a YAML body (one document); a syntax error is a 400 BadRequest. */
+/** Parses a YAML body (one document, nesting and aliases limited); an error is a 400 BadRequest. */
 export function parseYaml(raw: Buffer, kind = 'Object'): unknown {
-  const doc = parseDocument(raw.toString('utf8'), { uniqueKeys: true });
-  if (doc.errors.length) {
-    throw unrecognized(kind, `error converting YAML to JSON: yaml: ${doc.errors[0]!.message.split('\n')[0]}`, raw);
+  try {
+    return parseYamlText(raw);
+  } catch (e) {
+    throw unrecognized(kind, `error converting YAML to JSON: ${bodyErrorText(e)}`, raw);
   }
-  return doc.toJS({ maxAliasCount: 100 }) as unknown;
+}
+
+/** Go's text for the anonymous struct upstream decodes apiVersion and kind into (runtime SimpleMetaFactory). */
+const TYPE_META_STRUCT = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+/**
+ * Upstream's first decoding step (SimpleMetaFactory.Interpret): the body must be an object whose apiVersion and
+ * kind, when present, are strings. Returns the error text after `json parse error: `, or undefined.
+ */
+export function typeMetaError(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return value === null ? undefined : `json: cannot unmarshal ${jsonKind(value)} into Go value of type ${TYPE_META_STRUCT}`;
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if ((key === 'apiVersion' || key === 'kind') && v !== null && typeof v !== 'string') {
+      return `json: cannot unmarshal ${jsonKind(v)} into Go struct field .${key} of type string`;
+    }
+  }
+  return undefined;
+}
+
+/** The 400 for a body whose apiVersion or kind cannot be read (raw: the bytes summarized in the message). */
+export function unreadableTypeMeta(kind: string, detail: string, raw: Buffer): S.ApiError {
+  return unrecognized(kind, `couldn't get version/kind; json parse error: ${detail}`, raw);
 }
 
 /** Decodes a create/update body by its Content-Type into a plain object. */
@@ -52,10 +82,59 @@ export function decodeObjectBody(contentType: string | undefined, raw: unknown, 
   if (type === 'application/json' || type === '') value = parseJson(buf, kind);
   else if (type === 'application/yaml') value = parseYaml(buf, kind) ?? {};
   else throw S.unsupportedMediaType(type, ACCEPTED_BODY_TYPES);
-  if (!isPlainObject(value)) {
-    throw unrecognized(kind, `couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`, buf);
+  const err = typeMetaError(value);
+  if (err) throw unreadableTypeMeta(kind, err, buf);
+  return isPlainObject(value) ? value : {};
+}
+
+// ---- Accept ----
+
+/** The media types resource and discovery responses can be written in (upstream's list, in its order). */
+export const OUTPUT_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+const CONVERSIONS = new Set(['Table', 'PartialObjectMetadata', 'PartialObjectMetadataList', 'APIGroupDiscoveryList']);
+
+interface Clause {
+  type: string;
+  q: number;
+  specificity: number;
+  order: number;
+  params: Map<string, string>;
+}
+
+function parseClause(text: string, order: number): Clause {
+  const [range = '', ...rest] = text.split(';').map((p) => p.trim());
+  const params = new Map<string, string>();
+  for (const p of rest) {
+    const eq = p.indexOf('=');
+    if (eq > 0) params.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim());
   }
-  return value;
+  const q = params.has('q') ? Number(params.get('q')) : 1;
+  const type = range.toLowerCase();
+  const specificity = type === '*/*' ? 0 : type.endsWith('/*') ? 1 : 2;
+  return { type, q: Number.isFinite(q) ? q : 0, specificity, order, params };
+}
+
+/** The offered type a clause selects, if any (wildcards pick JSON; `as=` must name a conversion we serve). */
+function offered(c: Clause): string | undefined {
+  const as = c.params.get('as');
+  if (as !== undefined && !CONVERSIONS.has(as)) return undefined;
+  if (c.type === '*/*' || c.type === 'application/*') return 'application/json';
+  return OUTPUT_TYPES.includes(c.type) ? c.type : undefined;
+}
+
+/**
+ * What an Accept header asks for, as upstream's negotiation (goautoneg: by q, then specificity): `json` (also for
+ * protobuf, which kubeling answers in JSON), `yaml`, or undefined when no clause names a type we write (406).
+ */
+export function outputFormat(accept: string | undefined): 'json' | 'yaml' | undefined {
+  if (!accept || accept.trim() === '') return 'json';
+  const clauses = accept.split(',').map((c, i) => parseClause(c, i)).filter((c) => c.q > 0 && c.type !== '');
+  clauses.sort((a, b) => b.q - a.q || b.specificity - a.specificity || a.order - b.order);
+  for (const c of clauses) {
+    const type = offered(c);
+    if (type) return type === 'application/yaml' ? 'yaml' : 'json';
+  }
+  return undefined;
 }
 
 /** The Table version asked for in Accept (`v1` or `v1beta1`), or undefined for plain JSON. */
@@ -68,4 +147,9 @@ export function wantsTable(accept: string | undefined): 'v1' | 'v1beta1' | undef
     if (params.includes('v=v1beta1')) return 'v1beta1';
   }
   return undefined;
+}
+
+/** JSON text as YAML the way sigs.k8s.io/yaml writes it: keys sorted, sequences not indented, YAML 1.1 quoting. */
+export function jsonTextToYaml(jsonText: string): string {
+  return yamlStringify(JSON.parse(jsonText) as unknown, { sortMapEntries: true, indentSeq: false, lineWidth: 0, version: '1.1' });
 }

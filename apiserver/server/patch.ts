@@ -1,57 +1,103 @@
-// PATCH bodies: JSON patch and JSON merge patch through libraries, strategic merge patch through our engine.
+// PATCH bodies: JSON patch, merge patch and strategic merge patch, applied and decoded as upstream's patch handler does.
 
-import fastJsonPatch from 'fast-json-patch';
-import jsonMergePatch from 'json-merge-patch';
 import * as S from '../api/status.js';
-import type { ResourceInfo } from '../api/resources.js';
+import { sanitizeJson } from '../api/json-value.js';
+import { convertError, decodeError } from '../api/go-decode.js';
+import { goTypeOfKind } from '../api/go-types.js';
 import { isPlainObject, type KObject } from '../api/types.js';
+import { JsonPatchDecodeError, JsonPatchError, applyJsonPatch, decodeJsonPatch } from '../patch/json-patch.js';
+import { MergePatchError, applyMergePatch } from '../patch/merge-patch.js';
+import { goValue } from '../patch/strategic-errors.js';
 import { schemaFor, strategicMergePatch } from '../patch/strategic.js';
-import { mediaType, parseJson } from './negotiate.js';
+import { BodyError, parseJsonText } from './body.js';
+import { mediaType, typeMetaError, unreadableTypeMeta } from './negotiate.js';
+import { checkKind, checkName, checkNamespace, inStoredOrder, type BodyTarget } from './typed-body.js';
 
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+const JSON_PATCH = 'application/json-patch+json';
+const MERGE_PATCH = 'application/merge-patch+json';
+const STRATEGIC = 'application/strategic-merge-patch+json';
+const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC];
+/** Upstream's maxJSONPatchOperations. */
+const MAX_JSON_PATCH_OPERATIONS = 10000;
 
-function jsonPatch(current: KObject, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw S.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+type PatchType = typeof JSON_PATCH | typeof MERGE_PATCH | typeof STRATEGIC;
+
+/** The patch type of a Content-Type; anything else (apply-patch+yaml included) is a 415, before the object is read. */
+export function patchType(contentType: string | undefined): PatchType {
+  const type = mediaType(contentType);
+  if (type === JSON_PATCH || type === MERGE_PATCH || type === STRATEGIC) return type;
+  throw S.unsupportedMediaType(type, PATCH_TYPES);
+}
+
+/** The patch body as JSON; a body that does not parse is a 400 worded by patch type, as upstream. */
+function parsePatch(type: PatchType, raw: Buffer): unknown {
   try {
-    return fastJsonPatch.applyPatch(current, ops as fastJsonPatch.Operation[], true, false).newDocument;
+    return parseJsonText(raw);
   } catch (e) {
-    const err = e as { name?: string; message?: string };
-    if (err.name === 'TEST_OPERATION_FAILED') throw S.invalid(String(current.kind), '', current.metadata.name ?? '', [{ type: 'Invalid', field: '', value: '', detail: 'the server rejected our request due to an error in our request' }]);
-    throw S.badRequest(`the server rejected our request due to an error in our request: ${(err.message ?? '').split('\n')[0]}`);
+    if (!(e instanceof BodyError)) throw e;
+    throw S.badRequest(type === MERGE_PATCH ? 'Invalid JSON Patch' : e.message);
+  }
+}
+
+/** Upstream's 422 for a patched object that does not decode: ` "" is invalid: patch: Invalid value: "<value>": <why>`. */
+function undecodablePatched(value: string, why: string): S.ApiError {
+  return S.invalid('', '', '', [{ type: 'Invalid', field: 'patch', value, detail: why }]);
+}
+
+/** Applies the patch to the current object (a private copy) and returns the raw result. */
+function applyTo(type: PatchType, r: BodyTarget['resource'], current: KObject, patch: unknown): unknown {
+  try {
+    if (type === STRATEGIC) return strategicMergePatch(current, patch, schemaFor(current.apiVersion ?? '', r.kind));
+    if (type === MERGE_PATCH) return applyMergePatch(current, structuredClone(patch));
+    const ops = decodeJsonPatch(patch);
+    if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
+      throw S.requestEntityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
+    }
+    return applyJsonPatch(current, ops);
+  } catch (e) {
+    if (e instanceof MergePatchError || e instanceof JsonPatchDecodeError) throw S.badRequest(e.message);
+    if (e instanceof JsonPatchError) throw S.invalidRequest(e.message);
+    throw e;
   }
 }
 
 /**
- * Applies a PATCH body to a private copy of the current object. Invariant (upstream patch handler): a
- * metadata.resourceVersion left in the result that differs from the stored one is a precondition failure (409).
+ * Decodes a patch result into the endpoint's kind, as upstream: JSON and merge patch results are decoded from JSON
+ * (422 quoting the patched JSON), strategic ones converted from the merged map (422 quoting the patch). A result
+ * that changes apiVersion or kind is refused like a create body (400).
  */
-export function applyPatch(r: ResourceInfo, current: KObject, contentType: string | undefined, raw: unknown): KObject {
-  const type = mediaType(contentType);
+function decodePatched(type: PatchType, t: BodyTarget, result: unknown, patch: unknown): KObject {
+  const r = t.resource;
+  const quoted = (): string => (type === STRATEGIC ? goValue(patch) : JSON.stringify(result));
+  const problem = sanitizeJson(result);
+  if (problem?.tooDeep) throw undecodablePatched(quoted(), `couldn't get version/kind; json parse error: invalid character '${problem.tooDeep}' exceeded max depth`);
+  const metaErr = typeMetaError(result);
+  if (metaErr && !isPlainObject(result)) throw undecodablePatched(quoted(), `couldn't get version/kind; json parse error: ${metaErr}`);
+  if (metaErr) throw unreadableTypeMeta(r.kind, metaErr, Buffer.from(JSON.stringify(result)));
+  const body = result as Record<string, unknown>;
+  checkKind(r, body);
+  const goType = goTypeOfKind(r.kind);
+  const err = (type === STRATEGIC ? convertError(body, goType) : undefined) ?? decodeError(body, goType);
+  if (err) throw undecodablePatched(quoted(), err);
+  return inStoredOrder(r, body);
+}
+
+/**
+ * Prepares a PATCH: the body is parsed once, then applied to each current object GuaranteedUpdate hands over.
+ * Invariants (upstream patch handler): the result decodes into the endpoint's kind; its namespace and name are
+ * the URL's (400); a metadata.resourceVersion left in it that differs from the stored one is a conflict (409).
+ */
+export function preparePatch(t: BodyTarget & { name: string }, type: PatchType, raw: unknown): (current: KObject) => KObject {
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-  const storedRV = current.metadata.resourceVersion;
-  let result: unknown;
-  switch (type) {
-    case 'application/json-patch+json':
-      result = jsonPatch(current, parseJson(buf));
-      break;
-    case 'application/merge-patch+json': {
-      const patch = parseJson(buf);
-      if (!isPlainObject(patch)) throw S.badRequest('json: cannot unmarshal into Go value of type map[string]interface {}');
-      result = jsonMergePatch.apply(current, patch);
-      break;
-    }
-    case 'application/strategic-merge-patch+json': {
-      const patch = parseJson(buf);
-      if (!isPlainObject(patch)) throw S.badRequest('json: cannot unmarshal into Go value of type map[string]interface {}');
-      result = strategicMergePatch(current, patch, schemaFor(current.apiVersion ?? '', r.kind));
-      break;
-    }
-    default:
-      throw S.unsupportedMediaType(type, PATCH_TYPES.filter((t) => t !== 'application/apply-patch+yaml'));
-  }
-  if (!isPlainObject(result) || !isPlainObject(result.metadata)) throw S.badRequest('the patched object is not a valid object');
-  const obj = result as KObject;
-  const rv = obj.metadata.resourceVersion;
-  if (rv !== undefined && rv !== '' && rv !== storedRV) throw S.conflict({ group: r.group, resource: r.plural }, current.metadata.name ?? '');
-  return obj;
+  let patch: { value: unknown } | undefined;
+  return (current) => {
+    patch ??= { value: parsePatch(type, buf) };
+    const storedRV = current.metadata.resourceVersion;
+    const obj = decodePatched(type, t, applyTo(type, t.resource, current, patch.value), patch.value);
+    checkNamespace(t, obj.metadata);
+    checkName(t, obj.metadata);
+    const rv = obj.metadata.resourceVersion;
+    if (rv !== undefined && rv !== '' && rv !== storedRV) throw S.conflict({ group: t.resource.group, resource: t.resource.plural }, t.name);
+    return obj;
+  };
 }

@@ -1,0 +1,76 @@
+// JSON values from request bodies: the nesting limit they are held to, and the iterative walk that enforces it.
+
+/**
+ * The deepest nesting of objects and arrays a request body, a patch or a patched object may have. Upstream's
+ * decoders allow 10,000 levels; kubeling allows fewer because code on the request path recurses once per level
+ * (the yaml composer and `yaml.stringify`, the strategic merge patch, JSON patch equality). At the default V8
+ * stack those give out between 660 and 940 levels, and a stack overflow inside V8's regexp compiler is fatal,
+ * so the limit keeps them under a fifth of the stack (app.test.ts proves it with a third of the stack).
+ */
+export const MAX_NESTING_DEPTH = 128;
+
+/** What {@link sanitizeJson} found: the bracket of the first container past the limit, or a value JSON cannot hold. */
+export interface JsonProblem {
+  tooDeep?: '{' | '[';
+  /** Go's rendering of a value json.Marshal refuses (`+Inf`, `NaN`), or the JS type of a non-JSON value. */
+  unsupported?: string;
+}
+
+function unsupportedValue(v: unknown): string | undefined {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return undefined;
+    return Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+  }
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return undefined;
+  if (typeof v !== 'object') return typeof v;
+  if (Array.isArray(v)) return undefined;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null ? undefined : (v.constructor?.name ?? 'object');
+}
+
+/**
+ * Walks a decoded value without recursion: removes every own `__proto__` key (so no later `obj[key] = …` can
+ * reach a prototype, and the key cannot disable the rest of a patch), and reports the first container nested
+ * deeper than `limit` and, when `strict`, the first value JSON cannot represent (YAML's `.inf`, tagged types).
+ */
+export function sanitizeJson(value: unknown, limit = MAX_NESTING_DEPTH, strict = false): JsonProblem | undefined {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [v, depth] = next;
+    if (strict) {
+      const bad = unsupportedValue(v);
+      if (bad) return { unsupported: bad };
+    }
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth + 1 > limit) return { tooDeep: Array.isArray(v) ? '[' : '{' };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1]);
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    if (Object.hasOwn(o, '__proto__')) delete o['__proto__'];
+    const keys = Object.keys(o);
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([o[keys[i]!], depth + 1]);
+  }
+  return undefined;
+}
+
+/**
+ * Scans JSON text for nesting deeper than `limit` before it is parsed, as Go's scanner does (`exceeded max
+ * depth`): returns the bracket that went past the limit, or undefined. Brackets inside strings do not count.
+ */
+export function jsonTextTooDeep(text: Uint8Array, limit = MAX_NESTING_DEPTH): '{' | '[' | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return c === 0x7b ? '{' : '[';
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
