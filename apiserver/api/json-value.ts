@@ -29,28 +29,43 @@ function unsupportedValue(v: unknown): string | undefined {
 }
 
 /**
- * Walks a decoded value without recursion: removes every own `__proto__` key (so no later `obj[key] = …` can
- * reach a prototype, and the key cannot disable the rest of a patch), and reports the first container nested
- * deeper than `limit` and, when `strict`, the first value JSON cannot represent (YAML's `.inf`, tagged types).
+ * Walks a decoded value: removes every own `__proto__` key (so no later `obj[key] = …` can reach a prototype, and
+ * the key cannot disable the rest of a patch), and reports the first container nested deeper than `limit` and,
+ * when `strict`, the first value JSON cannot represent (YAML's `.inf`, tagged types). The recursion stops at
+ * `limit`, so it is never deeper than the limit itself.
  */
 export function sanitizeJson(value: unknown, limit = MAX_NESTING_DEPTH, strict = false): JsonProblem | undefined {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [v, depth] = next;
-    if (strict) {
-      const bad = unsupportedValue(v);
-      if (bad) return { unsupported: bad };
+  return walk(value, 0, limit, strict);
+}
+
+function walk(v: unknown, depth: number, limit: number, strict: boolean): JsonProblem | undefined {
+  if (strict) {
+    const bad = unsupportedValue(v);
+    if (bad) return { unsupported: bad };
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (depth + 1 > limit) return { tooDeep: Array.isArray(v) ? '[' : '{' };
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (typeof item !== 'object' || item === null) {
+        if (strict && unsupportedValue(item)) return { unsupported: unsupportedValue(item)! };
+        continue;
+      }
+      const p = walk(item, depth + 1, limit, strict);
+      if (p) return p;
     }
-    if (typeof v !== 'object' || v === null) continue;
-    if (depth + 1 > limit) return { tooDeep: Array.isArray(v) ? '[' : '{' };
-    if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1]);
+    return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  if (Object.hasOwn(o, '__proto__')) delete o['__proto__'];
+  for (const k in o) {
+    const item = o[k];
+    if (typeof item !== 'object' || item === null) {
+      if (strict && unsupportedValue(item)) return { unsupported: unsupportedValue(item)! };
       continue;
     }
-    const o = v as Record<string, unknown>;
-    if (Object.hasOwn(o, '__proto__')) delete o['__proto__'];
-    const keys = Object.keys(o);
-    for (let i = keys.length - 1; i >= 0; i--) stack.push([o[keys[i]!], depth + 1]);
+    const p = walk(item, depth + 1, limit, strict);
+    if (p) return p;
   }
   return undefined;
 }
