@@ -47,11 +47,7 @@ function walk(v: unknown, depth: number, limit: number, strict: boolean): JsonPr
   if (depth + 1 > limit) return { tooDeep: Array.isArray(v) ? '[' : '{' };
   if (Array.isArray(v)) {
     for (const item of v) {
-      if (typeof item !== 'object' || item === null) {
-        if (strict && unsupportedValue(item)) return { unsupported: unsupportedValue(item)! };
-        continue;
-      }
-      const p = walk(item, depth + 1, limit, strict);
+      const p = walkChild(item, depth, limit, strict);
       if (p) return p;
     }
     return undefined;
@@ -59,15 +55,17 @@ function walk(v: unknown, depth: number, limit: number, strict: boolean): JsonPr
   const o = v as Record<string, unknown>;
   if (Object.hasOwn(o, '__proto__')) delete o['__proto__'];
   for (const k in o) {
-    const item = o[k];
-    if (typeof item !== 'object' || item === null) {
-      if (strict && unsupportedValue(item)) return { unsupported: unsupportedValue(item)! };
-      continue;
-    }
-    const p = walk(item, depth + 1, limit, strict);
+    const p = walkChild(o[k], depth, limit, strict);
     if (p) return p;
   }
   return undefined;
+}
+
+/** One child of a container: scalars are checked in place (no call), containers walked one level deeper. */
+function walkChild(item: unknown, depth: number, limit: number, strict: boolean): JsonProblem | undefined {
+  if (typeof item === 'object' && item !== null) return walk(item, depth + 1, limit, strict);
+  const bad = strict ? unsupportedValue(item) : undefined;
+  return bad ? { unsupported: bad } : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import { StorageError } from './types.js';
 import type { KV, Storage, StorageEvent } from './types.js';
 import { WatchHub } from './watch-hub.js';
 import type { WatcherCount } from './watch-hub.js';
-import { INITIAL_REVISION, checkRevision, horizon } from './write-plan.js';
+import { INITIAL_REVISION, checkRevision, horizon, writeMethods } from './write-plan.js';
 import type { WriteOp } from './write-plan.js';
 
 /** Options of {@link openLevelStorage}. */
@@ -108,9 +108,7 @@ export async function openLevelStorage(opts: LevelStorageOptions): Promise<Stora
 
   return {
     ...readMethods({ index, ring, revision: () => revision, ensureOpen }),
-    create: (key, value) => write({ type: 'create', key, value }),
-    update: (key, value, expectedModRevision) => write({ type: 'update', key, value, expectedModRevision }),
-    delete: (key, expectedModRevision) => write({ type: 'delete', key, expectedModRevision }),
+    ...writeMethods(write),
     watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StorageEvent> {
       ensureOpen(prefix);
       checkRevision('fromRevision', prefix, fromRevision);

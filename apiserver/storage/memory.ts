@@ -6,7 +6,7 @@ import { StorageError } from './types.js';
 import type { KV, Storage, StorageEvent } from './types.js';
 import { WatchHub } from './watch-hub.js';
 import type { WatcherCount } from './watch-hub.js';
-import { INITIAL_REVISION, checkRevision, planWrite } from './write-plan.js';
+import { INITIAL_REVISION, checkRevision, planWrite, writeMethods } from './write-plan.js';
 import type { WriteOp } from './write-plan.js';
 
 /** Tuning for {@link createMemoryStorage}. */
@@ -45,9 +45,7 @@ export function createMemoryStorage(opts: MemoryStorageOptions = {}): Storage & 
 
   return {
     ...readMethods({ index, ring, revision: () => revision, ensureOpen }),
-    create: (key, value) => write({ type: 'create', key, value }),
-    update: (key, value, expectedModRevision) => write({ type: 'update', key, value, expectedModRevision }),
-    delete: (key, expectedModRevision) => write({ type: 'delete', key, expectedModRevision }),
+    ...writeMethods(write),
     watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StorageEvent> {
       ensureOpen(prefix);
       checkRevision('fromRevision', prefix, fromRevision);

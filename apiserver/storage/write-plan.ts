@@ -1,6 +1,6 @@
 // Turns a write request plus the key's current state into the change it makes, or the StorageError it fails with.
 import { StorageError } from './types.js';
-import type { KV, StorageEvent } from './types.js';
+import type { KV, Storage, StorageEvent } from './types.js';
 
 /** The revision of an empty store (etcd's convention): the first write gets INITIAL_REVISION + 1 = 2. */
 export const INITIAL_REVISION = 1;
@@ -32,6 +32,15 @@ export function planWrite(op: WriteOp, current: KV | undefined, revision: number
   const value = op.type === 'update' ? op.value : current.value;
   const kv: KV = { key, value, createRevision: current.createRevision, modRevision: revision };
   return { type: op.type, kv, prev: current, revision };
+}
+
+/** The Storage write methods of a backend, all funnelled into its one `write(op)`. */
+export function writeMethods(write: (op: WriteOp) => Promise<KV>): Pick<Storage, 'create' | 'update' | 'delete'> {
+  return {
+    create: (key, value) => write({ type: 'create', key, value }),
+    update: (key, value, expectedModRevision) => write({ type: 'update', key, value, expectedModRevision }),
+    delete: (key, expectedModRevision) => write({ type: 'delete', key, expectedModRevision }),
+  };
 }
 
 /** Validates a revision argument: a non-negative safe integer. */
