@@ -5,10 +5,14 @@ import * as S from '../api/status.js';
 import { groupVersion, keyPrefix, objectKey, type ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KList, type KObject } from '../api/types.js';
 import { StorageError, type KV, type Storage } from '../storage/types.js';
-import { decode, encode, sameBytes, textOf, withResourceVersion } from './codec.js';
+import { decode, encode, encodeText, sameBytes, textOf, withResourceVersion } from './codec.js';
+import { generateSuffix, prepareCreate, timestamp, type PreparedCreate } from './prepare.js';
+
+export { timestamp } from './prepare.js';
+export type { PreparedCreate } from './prepare.js';
 import { strategyFor } from './strategy.js';
 import { normalizeMeta } from './defaults.js';
-import { validateCreate, validateUpdateMeta } from './validate.js';
+import { validateUpdateMeta } from './validate.js';
 import { beginDelete, readyToRemove, type DeleteOptions, type DeletePlan } from './delete.js';
 import { decodeContinue, encodeContinue } from './continue.js';
 import { watchResource, type WatchEvent } from './watch.js';
@@ -35,28 +39,6 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Writes through a subresource: `status` writes only status, `finalize` only a namespace's spec.finalizers. */
   subresource?: 'status' | 'finalize' | undefined;
-}
-
-let lastSecond = -1;
-let lastStamp = '';
-
-/** RFC 3339 with seconds, as Kubernetes timestamps (formatted once per second). */
-export function timestamp(d: Date): string {
-  const second = Math.floor(d.getTime() / 1000);
-  if (second !== lastSecond) {
-    lastSecond = second;
-    lastStamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
-  }
-  return lastStamp;
-}
-
-const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** Upstream's generateName suffix: five characters from a consonant/digit alphabet. */
-function generateSuffix(): string {
-  let s = '';
-  for (let i = 0; i < 5; i++) s += GENERATE_CHARS[Math.floor(Math.random() * GENERATE_CHARS.length)];
-  return s;
 }
 
 function qr(r: ResourceInfo): S.QualifiedResource {
@@ -167,25 +149,32 @@ export class Registry {
 
   /** Creates an object (201 semantics): server-set metadata, defaults, validation, then one storage write. */
   async create(r: ResourceInfo, namespace: string | undefined, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
-    const obj = body;
-    const meta = obj.metadata;
-    if (r.namespaced) meta.namespace = namespace;
-    else delete meta.namespace;
-    const generated = !meta.name && !!meta.generateName;
-    if (generated) meta.name = `${meta.generateName}${generateSuffix()}`;
-    if (r.namespaced) await this.checkNamespace(r, namespace!, meta.name ?? meta.generateName ?? '');
-    this.stampCreate(r, obj);
-    validateCreate(r, obj);
-    if (opts.dryRun) return obj;
+    const prepared = prepareCreate(r, namespace, body, this.now(), this.newUid());
+    const rv = await this.commitCreate(r, namespace, prepared, opts);
+    if (rv !== undefined) prepared.obj.metadata.resourceVersion = rv;
+    return prepared.obj;
+  }
+
+  /**
+   * Stores a prepared create: the namespace check (404, or 403 while it terminates), then the validation failure
+   * found while preparing (422), then one storage write. Returns the new resourceVersion (none on dry-run).
+   * A generated name that clashes gets a new suffix (upstream retries the same way).
+   */
+  async commitCreate(r: ResourceInfo, namespace: string | undefined, prepared: PreparedCreate, opts: WriteOptions = {}): Promise<string | undefined> {
+    const meta = prepared.obj.metadata;
+    if (r.namespaced) await this.checkNamespace(r, namespace!, prepared.name || meta.generateName || '');
+    if (prepared.invalid) throw prepared.invalid;
+    if (opts.dryRun) return undefined;
+    let text = prepared.text;
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.storage.create(objectKey(r, namespace, meta.name!), encode(obj));
-        obj.metadata.resourceVersion = String(kv.modRevision);
-        return obj;
+        const kv = await this.storage.create(objectKey(r, namespace, prepared.name), Buffer.from(text));
+        return String(kv.modRevision);
       } catch (e) {
         if (!(e instanceof StorageError) || e.code !== 'KeyExists') throw e;
-        if (!generated || attempt >= 5) throw S.alreadyExists(qr(r), meta.name!);
-        meta.name = `${meta.generateName}${generateSuffix()}`;
+        if (!prepared.generated || attempt >= 5) throw S.alreadyExists(qr(r), prepared.name);
+        prepared.name = meta.name = `${meta.generateName}${generateSuffix()}`;
+        text = prepared.text = encodeText(prepared.obj);
       }
     }
   }
@@ -286,24 +275,6 @@ export class Registry {
     const written = await this.storage.update(key, bytes, kv.modRevision);
     meta.resourceVersion = String(written.modRevision);
     return next;
-  }
-
-  /** Server-owned metadata on create (uid, timestamps, generation) and the strategy's defaults. */
-  private stampCreate(r: ResourceInfo, obj: KObject): void {
-    const meta = obj.metadata;
-    meta.uid = this.newUid();
-    meta.creationTimestamp = timestamp(this.now());
-    delete meta.resourceVersion;
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
-    delete meta.managedFields;
-    delete meta.selfLink;
-    const strategy = strategyFor(r);
-    if (strategy.tracksGeneration) meta.generation = 1;
-    else delete meta.generation;
-    strategy.defaults?.(obj);
-    strategy.prepareForCreate?.(obj);
-    normalizeMeta(obj);
   }
 
   /** The object to store: immutable and server-owned fields carried over, generation bumped on spec change. */

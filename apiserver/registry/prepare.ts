@@ -1,0 +1,79 @@
+// Create preparation without I/O: server-set metadata, defaults and validation, ending in the text to store.
+
+import * as S from '../api/status.js';
+import type { ResourceInfo } from '../api/resources.js';
+import type { KObject } from '../api/types.js';
+import { encodeText } from './codec.js';
+import { normalizeMeta } from './defaults.js';
+import { strategyFor } from './strategy.js';
+import { validateCreate } from './validate.js';
+
+const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Upstream's generateName suffix: five characters from a consonant/digit alphabet. */
+export function generateSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += GENERATE_CHARS[Math.floor(Math.random() * GENERATE_CHARS.length)];
+  return s;
+}
+
+let lastSecond = -1;
+let lastStamp = '';
+
+/** RFC 3339 with seconds, as Kubernetes timestamps (formatted once per second). */
+export function timestamp(d: Date): string {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastStamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastStamp;
+}
+
+/** An object ready to be created: its name, the text to store, and the validation failure to report (if any). */
+export interface PreparedCreate {
+  obj: KObject;
+  name: string;
+  /** Whether the name came from generateName (a clash is then retried with a new suffix). */
+  generated: boolean;
+  /** The stored JSON text (without resourceVersion). */
+  text: string;
+  /** The 422 to answer, reported only after the namespace check, as upstream orders admission before validation. */
+  invalid?: S.ApiError;
+}
+
+/**
+ * Does everything a create does before it touches storage (upstream rest.BeforeCreate): namespace from the URL,
+ * generateName, uid, creationTimestamp, generation, the strategy's defaults, then validation and serialization.
+ * Pure apart from the clock and uid it is given, so it can run anywhere (in the registry, or in a worker thread).
+ */
+export function prepareCreate(r: ResourceInfo, namespace: string | undefined, obj: KObject, now: Date, uid: string): PreparedCreate {
+  const meta = obj.metadata;
+  if (r.namespaced) meta.namespace = namespace;
+  else delete meta.namespace;
+  const generated = !meta.name && !!meta.generateName;
+  if (generated) meta.name = `${meta.generateName}${generateSuffix()}`;
+  meta.uid = uid;
+  meta.creationTimestamp = timestamp(now);
+  delete meta.resourceVersion;
+  delete meta.deletionTimestamp;
+  delete meta.deletionGracePeriodSeconds;
+  delete meta.managedFields;
+  delete meta.selfLink;
+  const strategy = strategyFor(r);
+  if (strategy.tracksGeneration) meta.generation = 1;
+  else delete meta.generation;
+  strategy.defaults?.(obj);
+  strategy.prepareForCreate?.(obj);
+  normalizeMeta(obj);
+  let invalid: S.ApiError | undefined;
+  try {
+    validateCreate(r, obj);
+  } catch (e) {
+    if (!(e instanceof S.ApiError)) throw e;
+    invalid = e;
+  }
+  const prepared: PreparedCreate = { obj, name: meta.name ?? '', generated, text: invalid ? '' : encodeText(obj) };
+  if (invalid) prepared.invalid = invalid;
+  return prepared;
+}
