@@ -14,7 +14,8 @@ export interface DeleteOptions {
 
 /** What a DELETE does to the stored object. */
 export type DeletePlan =
-  | { kind: 'delete' }
+  /** Remove it; `answer` is what the response shows of it (the stored object when absent). */
+  | { kind: 'delete'; answer?: KObject }
   | { kind: 'unchanged' }
   | { kind: 'update'; object: KObject };
 
@@ -65,7 +66,13 @@ export function beginDelete(r: ResourceInfo, current: KObject, opts: DeleteOptio
   if (r.plural === 'namespaces') return namespaceDelete(current, now);
   if (r.plural === 'pods') {
     const grace = podGrace(current, opts);
-    if (grace === 0 && !hasFinalizers) return { kind: 'delete' };
+    if (grace === 0 && !hasFinalizers) {
+      // Upstream answers an immediate pod delete with the pod marked as deleted with grace 0.
+      const answer = structuredClone(current);
+      answer.metadata.deletionTimestamp ??= ts(now);
+      answer.metadata.deletionGracePeriodSeconds = 0;
+      return { kind: 'delete', answer };
+    }
     if (meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) <= grace) return { kind: 'unchanged' };
     const next = structuredClone(current);
     next.metadata.deletionTimestamp = ts(new Date(now.getTime() + grace * 1000));

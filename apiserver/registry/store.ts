@@ -6,7 +6,7 @@ import { groupVersion, keyPrefix, objectKey, type ResourceInfo } from '../api/re
 import { isPlainObject, type KList, type KObject } from '../api/types.js';
 import { StorageError, type KV, type Storage } from '../storage/types.js';
 import { decode, encode, encodeText, sameBytes, textOf, withResourceVersion } from './codec.js';
-import { generateSuffix, prepareCreate, timestamp, type PreparedCreate } from './prepare.js';
+import { generateSuffix, prepareCreate, type PreparedCreate } from './prepare.js';
 
 export { timestamp } from './prepare.js';
 export type { PreparedCreate } from './prepare.js';
@@ -235,17 +235,16 @@ export class Registry {
       if (!kv) throw S.notFound(qr(r), name);
       const current = this.toObject(r, kv);
       const plan: DeletePlan = beginDelete(r, current, opts, this.now());
-      if (opts.dryRun) return plan.kind === 'update' ? { object: plan.object, deleted: false } : { object: current, deleted: plan.kind === 'delete' };
+      if (opts.dryRun) {
+        if (plan.kind === 'update') return { object: plan.object, deleted: false };
+        return plan.kind === 'delete' ? { object: plan.answer ?? current, deleted: true } : { object: current, deleted: false };
+      }
       try {
         if (plan.kind === 'delete') {
           const gone = await this.storage.delete(key, kv.modRevision);
-          current.metadata.resourceVersion = String(gone.modRevision);
-          if (r.plural === 'pods') {
-            // Upstream answers an immediate pod delete with the pod marked as deleted with grace 0.
-            current.metadata.deletionTimestamp ??= timestamp(this.now());
-            current.metadata.deletionGracePeriodSeconds = 0;
-          }
-          return { object: current, deleted: true };
+          const answer = plan.answer ?? current;
+          answer.metadata.resourceVersion = String(gone.modRevision);
+          return { object: answer, deleted: true };
         }
         if (plan.kind === 'unchanged') return { object: current, deleted: false };
         const next = await this.storage.update(key, encode(plan.object), kv.modRevision);

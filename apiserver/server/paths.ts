@@ -35,7 +35,7 @@ function parseResource(group: string, version: string, segs: string[]): Target {
     const nsRes = findResource(group, third);
     if (nsRes && nsRes.version === version && nsRes.namespaced) {
       if (rest.length > 0 || fourth === '' || fifth === '') return { type: 'unknown' };
-      return withParts(nsRes, second, fourth, fifth, false);
+      return withParts(nsRes, second, fourth, fifth);
     }
   }
   const r = findResource(group, first);
@@ -47,11 +47,11 @@ function parseResource(group: string, version: string, segs: string[]): Target {
     if (second !== undefined) return { type: 'unknown' };
     return { type: 'resource', resource: r, allNamespaces: true };
   }
-  return withParts(r, undefined, second, third, false);
+  return withParts(r, undefined, second, third);
 }
 
-function withParts(resource: ResourceInfo, namespace: string | undefined, name: string | undefined, sub: string | undefined, all: boolean): Target {
-  const t: Target = { type: 'resource', resource, allNamespaces: all };
+function withParts(resource: ResourceInfo, namespace: string | undefined, name: string | undefined, sub: string | undefined): Target {
+  const t: Target = { type: 'resource', resource, allNamespaces: false };
   if (namespace !== undefined) t.namespace = namespace;
   if (name !== undefined) t.name = name;
   if (sub !== undefined) t.subresource = sub;

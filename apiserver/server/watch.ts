@@ -43,7 +43,7 @@ export async function serveWatch(ctx: HandlerContext, req: FastifyRequest, reply
   const predicate = filter ?? ((): boolean => true);
   const table = wantsTable(req.headers.accept);
   const timeout = intParam(q, 'timeoutSeconds');
-  const bookmarks = boolParam(q, 'allowWatchBookmarks');
+  boolParam(q, 'allowWatchBookmarks'); // validated and accepted; BOOKMARK events are not sent yet
   let from = parseStartRevision(q);
   let initial: KObject[] = [];
   if (from === undefined) {
@@ -62,7 +62,6 @@ export async function serveWatch(ctx: HandlerContext, req: FastifyRequest, reply
     const obj = table && type !== 'ERROR' && type !== 'BOOKMARK' ? tableOf(r, [object as KObject], { resourceVersion: (object as KObject).metadata.resourceVersion }, q.includeObject, ctx.now()) : object;
     return `${JSON.stringify({ type, object: obj })}\n`;
   };
-  void bookmarks;
   try {
     for (const obj of initial) await write(res, encodeEvent('ADDED', obj), ac.signal);
     for await (const ev of ctx.registry.watch(r, namespace, from, predicate, ac.signal)) {

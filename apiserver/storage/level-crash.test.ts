@@ -9,7 +9,6 @@ import { deadline, take, text } from './conformance-util.js';
 import { openLevelStorage } from './level.js';
 import type { KV, Storage, StorageEvent } from './types.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const child = fileURLToPath(new URL('./level-crash-child.mjs', import.meta.url));
 const WORKERS = 32;
 

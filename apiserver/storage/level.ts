@@ -10,7 +10,7 @@ import { StorageError } from './types.js';
 import type { KV, Storage, StorageEvent } from './types.js';
 import { WatchHub } from './watch-hub.js';
 import type { WatcherCount } from './watch-hub.js';
-import { INITIAL_REVISION, checkRevision, horizon, writeMethods } from './write-plan.js';
+import { INITIAL_REVISION, checkWatchStart, horizon, writeMethods } from './write-plan.js';
 import type { WriteOp } from './write-plan.js';
 
 /** Options of {@link openLevelStorage}. */
@@ -111,10 +111,7 @@ export async function openLevelStorage(opts: LevelStorageOptions): Promise<Stora
     ...writeMethods(write),
     watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StorageEvent> {
       ensureOpen(prefix);
-      checkRevision('fromRevision', prefix, fromRevision);
-      if (fromRevision < logOldest) {
-        throw new StorageError('Compacted', prefix, `revision ${fromRevision} is compacted (oldest ${logOldest})`, logOldest);
-      }
+      checkWatchStart(prefix, fromRevision, logOldest);
       return hub.subscribe({ prefix, after: fromRevision, signal, replay: history(db, ring, fromRevision, prefix) });
     },
     oldestRevision: async () => logOldest,

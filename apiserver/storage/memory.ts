@@ -6,7 +6,7 @@ import { StorageError } from './types.js';
 import type { KV, Storage, StorageEvent } from './types.js';
 import { WatchHub } from './watch-hub.js';
 import type { WatcherCount } from './watch-hub.js';
-import { INITIAL_REVISION, checkRevision, planWrite, writeMethods } from './write-plan.js';
+import { INITIAL_REVISION, checkWatchStart, planWrite, writeMethods } from './write-plan.js';
 import type { WriteOp } from './write-plan.js';
 
 /** Tuning for {@link createMemoryStorage}. */
@@ -48,11 +48,7 @@ export function createMemoryStorage(opts: MemoryStorageOptions = {}): Storage & 
     ...writeMethods(write),
     watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StorageEvent> {
       ensureOpen(prefix);
-      checkRevision('fromRevision', prefix, fromRevision);
-      const oldest = ring.completeAfter;
-      if (fromRevision < oldest) {
-        throw new StorageError('Compacted', prefix, `revision ${fromRevision} is compacted (oldest ${oldest})`, oldest);
-      }
+      checkWatchStart(prefix, fromRevision, ring.completeAfter);
       return hub.subscribe({ prefix, after: fromRevision, signal, replay: ring.since(fromRevision, prefix) });
     },
     async oldestRevision() {

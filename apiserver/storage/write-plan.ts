@@ -43,6 +43,14 @@ export function writeMethods(write: (op: WriteOp) => Promise<KV>): Pick<Storage,
   };
 }
 
+/** Checks where a watch wants to start: a valid revision, not older than the history held (else Compacted). */
+export function checkWatchStart(prefix: string, fromRevision: number, oldest: number): void {
+  checkRevision('fromRevision', prefix, fromRevision);
+  if (fromRevision < oldest) {
+    throw new StorageError('Compacted', prefix, `revision ${fromRevision} is compacted (oldest ${oldest})`, oldest);
+  }
+}
+
 /** Validates a revision argument: a non-negative safe integer. */
 export function checkRevision(name: string, key: string, revision: number): void {
   if (!Number.isSafeInteger(revision) || revision < 0) {
