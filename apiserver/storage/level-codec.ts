@@ -1,7 +1,11 @@
 // The LevelDB layout of the level backend: key scheme and the compact binary encoding of objects and log entries.
 //
 // Keys (UTF-8, so LevelDB's byte order is the code point order of the in-memory index):
-//   'o' + key                        → object:  u8 format=1 | f64 createRevision | f64 modRevision | value bytes
+//   'o' + key                        → object, one of two formats:
+//                                       u8 1 | f64 createRevision | f64 modRevision | value bytes   (a full row)
+//                                       u8 2 | f64 createRevision | f64 modRevision                 (a pointer row: the
+//                                       value is the one in the log entry at modRevision, so a write stores it once;
+//                                       a pointer row becomes a full row before that log entry is trimmed)
 //   'l' + revision (16 digits, 0-padded) → log entry: u8 type (1 create, 2 update, 3 delete)
 //                                         | f64 createRevision | f64 prevModRevision (0 for create)
 //                                         | u32 keyLength | key UTF-8 | u32 valueLength | value
@@ -18,7 +22,8 @@ export const OBJECT_RANGE = { gte: 'o', lt: 'p' } as const;
 export const LOG_RANGE = { gte: 'l0', lt: 'l:' } as const;
 
 const LOG_DIGITS = 16;
-const OBJECT_FORMAT = 1;
+const FULL_ROW = 1;
+const POINTER_ROW = 2;
 const OBJECT_HEADER = 17;
 const TYPE_CODES = { create: 1, update: 2, delete: 3 } as const;
 const TYPES = [undefined, 'create', 'update', 'delete'] as const;
@@ -50,22 +55,39 @@ export function decodeRevision(bytes: Uint8Array): number {
   return view(bytes).readDoubleBE(0);
 }
 
-/** Encodes an object's header and value. */
+/** Encodes an object as a full row: header and value. */
 export function encodeObject(kv: KV): Uint8Array {
-  const b = Buffer.allocUnsafe(OBJECT_HEADER + kv.value.length);
-  b.writeUInt8(OBJECT_FORMAT, 0);
-  b.writeDoubleBE(kv.createRevision, 1);
-  b.writeDoubleBE(kv.modRevision, 9);
+  const b = objectHeader(FULL_ROW, kv, kv.value.length);
   b.set(kv.value, OBJECT_HEADER);
   return b;
 }
 
-/** Decodes an object; the value is a view into `bytes` (no copy). */
-export function decodeObject(key: string, bytes: Uint8Array): KV {
+/** Encodes an object as a pointer row: its value is in the log entry at its modRevision. */
+export function encodePointer(kv: KV): Uint8Array {
+  return objectHeader(POINTER_ROW, kv, 0);
+}
+
+function objectHeader(format: number, kv: KV, extra: number): Buffer {
+  const b = Buffer.allocUnsafe(OBJECT_HEADER + extra);
+  b.writeUInt8(format, 0);
+  b.writeDoubleBE(kv.createRevision, 1);
+  b.writeDoubleBE(kv.modRevision, 9);
+  return b;
+}
+
+/** A decoded object row: a full row's KV, or a pointer row's revisions (the value is in the log at modRevision). */
+export type ObjectRow = { kv: KV; pointer: false } | { kv: Omit<KV, 'value'>; pointer: true };
+
+/** Decodes an object row; a full row's value is a view into `bytes` (no copy). */
+export function decodeObject(key: string, bytes: Uint8Array): ObjectRow {
   const b = view(bytes);
-  if (b.length < OBJECT_HEADER || b.readUInt8(0) !== OBJECT_FORMAT) throw new Error(`corrupt object record for ${key}`);
+  const format = b.length >= OBJECT_HEADER ? b.readUInt8(0) : 0;
+  const createRevision = format ? b.readDoubleBE(1) : 0;
+  const modRevision = format ? b.readDoubleBE(9) : 0;
+  if (format === POINTER_ROW && b.length === OBJECT_HEADER) return { kv: { key, createRevision, modRevision }, pointer: true };
+  if (format !== FULL_ROW) throw new Error(`corrupt object record for ${key}`);
   const value = new Uint8Array(b.buffer, b.byteOffset + OBJECT_HEADER, b.length - OBJECT_HEADER);
-  return { key, value, createRevision: b.readDoubleBE(1), modRevision: b.readDoubleBE(9) };
+  return { kv: { key, value, createRevision, modRevision }, pointer: false };
 }
 
 /** Encodes one change for the log. */

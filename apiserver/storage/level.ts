@@ -1,10 +1,10 @@
 // The durable Storage: LevelDB (classic-level) for durability, the whole dataset in memory for reads, group commit.
 import { ClassicLevel } from 'classic-level';
 import { GroupCommitter } from './group-commit.js';
-import { META_REVISION_KEY, encodeLogEntry, encodeObject, encodeRevision, logKey, objectKey } from './level-codec.js';
+import { META_REVISION_KEY, encodeLogEntry, encodeObject, encodePointer, encodeRevision, logKey, objectKey } from './level-codec.js';
 import type { EventRing } from './event-ring.js';
 import { loadState, readLog } from './level-log.js';
-import type { Db, LoadedState } from './level-log.js';
+import type { Db, LoadedState, Pointers } from './level-log.js';
 import { readMethods } from './reads.js';
 import { StorageError } from './types.js';
 import type { KV, Storage, StorageEvent } from './types.js';
@@ -29,15 +29,56 @@ export interface LevelStorageOptions {
 
 type LogOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string };
 
-/** The one atomic batch that makes a group durable: objects, log entries (trimming the expired ones), meta/rev. */
-function batchOps(events: readonly StorageEvent[], logRetention: number): LogOp[] {
+/** The log revision an event trims (the newest that falls out of retention), if any. */
+function expiredBy(ev: StorageEvent, logRetention: number): number | undefined {
+  const expired = ev.revision - logRetention;
+  return expired > INITIAL_REVISION ? expired : undefined;
+}
+
+/**
+ * One event's effect on the pointer rows (live objects whose value is only in the log entry of their modRevision).
+ * Returns the object that must become a full row because the log entry holding its value is trimmed now.
+ */
+function stepPointers(pointers: Pointers, ev: StorageEvent, expired: number | undefined): KV | undefined {
+  if (ev.prev) pointers.delete(ev.prev.modRevision);
+  if (ev.type !== 'delete') pointers.set(ev.revision, ev.kv);
+  if (expired === undefined) return undefined;
+  const live = pointers.get(expired);
+  if (live) pointers.delete(expired);
+  return live;
+}
+
+/** The pointer rows as a group sees them: the committed ones overlaid with the group's own changes (kept apart until durable). */
+class PointerOverlay implements Pointers {
+  private readonly changed = new Map<number, KV | undefined>();
+  constructor(private readonly base: Pointers) {}
+  get(revision: number): KV | undefined {
+    return this.changed.has(revision) ? this.changed.get(revision) : this.base.get(revision);
+  }
+  set(revision: number, kv: KV): void {
+    this.changed.set(revision, kv);
+  }
+  delete(revision: number): void {
+    this.changed.set(revision, undefined);
+  }
+}
+
+/**
+ * The one atomic batch that makes a group durable: for each event its object row (a pointer row: the value is
+ * written once, in the log entry) and its log entry, trimming the entry that falls out of retention (a live object
+ * whose value is only there gets a full row first); then meta/rev.
+ */
+function batchOps(events: readonly StorageEvent[], logRetention: number, pointers: Pointers): LogOp[] {
   const ops: LogOp[] = [];
+  const overlay = new PointerOverlay(pointers);
   for (const ev of events) {
     const key = objectKey(ev.kv.key);
-    ops.push(ev.type === 'delete' ? { type: 'del', key } : { type: 'put', key, value: encodeObject(ev.kv) });
+    ops.push(ev.type === 'delete' ? { type: 'del', key } : { type: 'put', key, value: encodePointer(ev.kv) });
     ops.push({ type: 'put', key: logKey(ev.revision), value: encodeLogEntry(ev) });
-    const expired = ev.revision - logRetention;
-    if (expired > INITIAL_REVISION) ops.push({ type: 'del', key: logKey(expired) });
+    const expired = expiredBy(ev, logRetention);
+    const live = stepPointers(overlay, ev, expired);
+    if (live) ops.push({ type: 'put', key: objectKey(live.key), value: encodeObject(live) });
+    if (expired !== undefined) ops.push({ type: 'del', key: logKey(expired) });
   }
   const last = events.at(-1);
   if (last) ops.push({ type: 'put', key: META_REVISION_KEY, value: encodeRevision(last.revision) });
@@ -79,13 +120,14 @@ export async function openLevelStorage(opts: LevelStorageOptions): Promise<Stora
   const logRetention = opts.logRetention ?? 50_000;
   if (!Number.isSafeInteger(logRetention) || logRetention < 1) throw new RangeError('logRetention must be >= 1');
   const { db, state } = await openDb(opts.path, logRetention, Math.min(opts.historySize ?? 10_000, logRetention));
-  const { index, ring } = state;
+  const { index, ring, pointers } = state;
   let { revision, logOldest } = state;
   let closed = false;
   const hub = new WatchHub(opts.watchQueueLimit ?? 10_000);
   const apply = (events: readonly StorageEvent[]): void => {
     for (const ev of events) {
       index.apply(ev);
+      stepPointers(pointers, ev, expiredBy(ev, logRetention));
       ring.push(ev);
       revision = ev.revision;
       logOldest = Math.max(logOldest, horizon(ev.revision - logRetention));
@@ -95,7 +137,7 @@ export async function openLevelStorage(opts: LevelStorageOptions): Promise<Stora
   const committer = new GroupCommitter({
     committed: (k) => index.get(k),
     committedRevision: () => revision,
-    persist: (events) => writeBatch(db, batchOps(events, logRetention), sync),
+    persist: (events) => writeBatch(db, batchOps(events, logRetention, pointers), sync),
     apply,
   });
   const ensureOpen = (key: string): void => {
