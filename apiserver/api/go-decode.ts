@@ -37,15 +37,28 @@ export function goTypeName(t: GoType): string {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Where a value sits, as Go's decoder reports it: the innermost struct and the JSON field path from the root. */
+/**
+ * Where a value sits, as Go's decoder reports it: the innermost struct and the JSON field path from the root. The path
+ * is a chain of field names, joined only when an error is reported (most values decode without one).
+ */
 interface At {
   struct: string;
-  path: string;
+  parent?: At;
+  field?: string;
+}
+
+const ROOT: At = { struct: '' };
+
+function pathOf(at: At): string {
+  const names: string[] = [];
+  for (let a: At | undefined = at; a?.field !== undefined; a = a.parent) names.push(a.field);
+  return names.reverse().join('.');
 }
 
 /** `json: cannot unmarshal <kind> into Go struct field <Struct>.<path> of type <T>` (UnmarshalTypeError). */
 function mismatch(value: string, want: string, at: At): string {
-  const where = at.path ? `Go struct field ${at.struct}.${at.path}` : 'Go value';
+  const path = pathOf(at);
+  const where = path ? `Go struct field ${at.struct}.${path}` : 'Go value';
   return `json: cannot unmarshal ${value} into ${where} of type ${want}`;
 }
 
@@ -96,16 +109,30 @@ function elementsError(values: unknown[] | Obj, elem: GoType, at: At): string | 
   return undefined;
 }
 
-function structError(o: Obj, t: Extract<GoType, { t: 'struct' }>, at: At): string | undefined {
-  const fields = new Map(t.fields);
-  for (const key of Object.keys(o)) {
+type StructType = Extract<GoType, { t: 'struct' }>;
+
+/** Each struct type's fields by JSON name, built once. */
+const fieldMaps = new WeakMap<StructType, Map<string, GoType>>();
+
+function fieldsOf(t: StructType): Map<string, GoType> {
+  let fields = fieldMaps.get(t);
+  if (!fields) fieldMaps.set(t, (fields = new Map(t.fields)));
+  return fields;
+}
+
+function structError(o: Obj, t: StructType, at: At): string | undefined {
+  const fields = fieldsOf(t);
+  for (const key in o) {
+    if (!Object.hasOwn(o, key)) continue;
     const ft = fields.get(key);
     if (!ft) continue;
-    if (o[key] === null) {
+    const v = o[key];
+    if (v === null) {
       delete o[key];
       continue;
     }
-    const err = decodeError(o[key], ft, { struct: t.name, path: at.path ? `${at.path}.${key}` : key });
+    if (ft.t === 'string' && typeof v === 'string') continue;
+    const err = decodeError(v, ft, { struct: t.name, parent: at, field: key });
     if (err) return err;
   }
   return undefined;
@@ -116,7 +143,7 @@ function structError(o: Obj, t: Extract<GoType, { t: 'struct' }>, at: At): strin
  * first error (`json: cannot unmarshal …`, `illegal base64 data …`, `parsing time …`), or undefined. Nulls become
  * what Go decodes them to: a removed field, `""` in a map or list of strings. Unknown fields are not looked at.
  */
-export function decodeError(v: unknown, t: GoType, at: At = { struct: '', path: '' }): string | undefined {
+export function decodeError(v: unknown, t: GoType, at: At = ROOT): string | undefined {
   if (v === null) return undefined;
   switch (t.t) {
     case 'map':
