@@ -8,6 +8,7 @@ import { isPlainObject } from '../api/types.js';
 import type { DeleteOptions } from '../registry/store.js';
 import { BodyError, parseJsonText, parseYamlText } from './body.js';
 import { mediaType, typeMetaError } from './negotiate.js';
+import { PROTOBUF, ProtobufBodyError, decodeProtobufDeleteOptions } from './protobuf/decode.js';
 import { boolParam, intParam, queryValues, type Query } from './query.js';
 
 /** The DeleteOptions of a request, plus whether orphanDependents was false (upstream then answers 202 when pending). */
@@ -27,7 +28,7 @@ interface RawOptions {
   dryRun?: string[];
 }
 
-const ACCEPTED = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+const ACCEPTED = ['application/json', 'application/yaml', PROTOBUF];
 /** Where upstream's meta scheme is registered (named in "no kind is registered" errors). */
 const META_SCHEME = 'pkg/apis/meta/internalversion/scheme/register.go:27';
 const DELETE_OPTIONS_VERSIONS = new Set(['v1', 'meta.k8s.io/v1', 'meta.k8s.io/v1beta1', ...groupVersions().map((gv) => (gv.group ? `${gv.group}/${gv.version}` : gv.version))]);
@@ -37,8 +38,10 @@ const undecodable = (message: string): S.ApiError => S.badRequest(message);
 
 function parseBody(type: string, raw: Buffer): unknown {
   try {
+    if (type === PROTOBUF) return decodeProtobufDeleteOptions(raw);
     return type === 'application/yaml' ? parseYamlText(raw) : parseJsonText(raw);
   } catch (e) {
+    if (e instanceof ProtobufBodyError) throw undecodable(e.message);
     if (!(e instanceof BodyError)) throw e;
     throw undecodable(type === 'application/yaml' ? `error converting YAML to JSON: ${e.message}` : `couldn't get version/kind; json parse error: ${e.message}`);
   }
@@ -53,11 +56,10 @@ function checkKind(body: Record<string, unknown>): void {
   }
 }
 
-/** DeleteOptions from a non-empty body; undefined for a protobuf body (kubectl's fallback), which is not decoded. */
-function fromBody(contentType: string | undefined, raw: Buffer): RawOptions | undefined {
+/** DeleteOptions from a non-empty body (JSON, YAML, or protobuf as kubectl's typed client sends it). */
+function fromBody(contentType: string | undefined, raw: Buffer): RawOptions {
   const type = mediaType(contentType) || 'application/json';
-  if (type === 'application/vnd.kubernetes.protobuf') return undefined;
-  if (type !== 'application/json' && type !== 'application/yaml') throw S.unsupportedMediaType(type, ACCEPTED);
+  if (type !== 'application/json' && type !== 'application/yaml' && type !== PROTOBUF) throw S.unsupportedMediaType(type, ACCEPTED);
   const body = parseBody(type, raw);
   const metaErr = typeMetaError(body);
   if (metaErr) throw undecodable(`couldn't get version/kind; json parse error: ${metaErr}`);
@@ -110,13 +112,13 @@ function toOptions(o: RawOptions): DeleteOptions {
 }
 
 /**
- * The DeleteOptions of a DELETE, as upstream's handler reads them: a non-empty body is decoded (JSON or YAML;
- * protobuf bodies are not decoded and mean defaults; other types are 415) and the query is then ignored;
+ * The DeleteOptions of a DELETE, as upstream's handler reads them: a non-empty body is decoded (JSON, YAML or
+ * protobuf; other types are 415) and the query is then ignored;
  * without a body the query is read. Undecodable bodies are 400, invalid options 422.
  */
 export function requestedDelete(contentType: string | undefined, raw: unknown, q: Query): RequestedDelete {
   const body = Buffer.isBuffer(raw) && raw.length > 0 ? raw : undefined;
-  const given = body ? (fromBody(contentType, body) ?? {}) : fromQuery(q);
+  const given = body ? fromBody(contentType, body) : fromQuery(q);
   validate(given);
   return { opts: toOptions(given), orphanDependentsFalse: given.orphanDependents === false };
 }

@@ -5,6 +5,7 @@ import * as S from '../api/status.js';
 import { isPlainObject } from '../api/types.js';
 import { jsonKind } from '../api/go-text.js';
 import { BodyError, parseJsonText, parseYamlText } from './body.js';
+import { PROTOBUF, ProtobufBodyError, decodeProtobufObject } from './protobuf/decode.js';
 
 /** The media types a write body may use. */
 export const ACCEPTED_BODY_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
@@ -23,7 +24,7 @@ function summarize(raw: Buffer): string {
 }
 
 /** The 400 upstream gives for a body it cannot decode into the endpoint's kind. */
-function unrecognized(kind: string, detail: string, raw: Buffer): S.ApiError {
+export function unrecognized(kind: string, detail: string, raw: Buffer): S.ApiError {
   return S.badRequest(`the object provided is unrecognized (must be of type ${kind}): ${detail} (${summarize(raw)})`);
 }
 
@@ -74,13 +75,25 @@ export function unreadableTypeMeta(kind: string, detail: string, raw: Buffer): S
   return unrecognized(kind, `couldn't get version/kind; json parse error: ${detail}`, raw);
 }
 
-/** Decodes a create/update body by its Content-Type into a plain object. */
-export function decodeObjectBody(contentType: string | undefined, raw: unknown, kind: string): Record<string, unknown> {
+/** A protobuf body as an object; undecodable bytes are upstream's 400 (naming the kind once the envelope decoded). */
+function parseProtobuf(raw: Buffer, gv: string, kind: string): Record<string, unknown> {
+  try {
+    return decodeProtobufObject(raw, gv, kind);
+  } catch (e) {
+    if (!(e instanceof ProtobufBodyError)) throw e;
+    if (!e.typeMeta) throw unrecognized(kind, e.message, raw);
+    throw S.badRequest(`${e.typeMeta.kind} in version "${e.typeMeta.apiVersion}" cannot be handled as a ${kind}: ${e.message}`);
+  }
+}
+
+/** Decodes a create/update body by its Content-Type into a plain object (`gv`, `kind`: the endpoint's). */
+export function decodeObjectBody(contentType: string | undefined, raw: unknown, kind: string, gv: string): Record<string, unknown> {
   const type = mediaType(contentType);
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
   let value: unknown;
   if (type === 'application/json' || type === '') value = parseJson(buf, kind);
   else if (type === 'application/yaml') value = parseYaml(buf, kind) ?? {};
+  else if (type === PROTOBUF) value = parseProtobuf(buf, gv, kind);
   else throw S.unsupportedMediaType(type, ACCEPTED_BODY_TYPES);
   const err = typeMetaError(value);
   if (err) throw unreadableTypeMeta(kind, err, buf);

@@ -2,7 +2,7 @@
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as S from '../api/status.js';
-import type { ResourceInfo } from '../api/resources.js';
+import { groupVersion, type ResourceInfo } from '../api/resources.js';
 import type { KObject } from '../api/types.js';
 import type { Registry, WriteOptions } from '../registry/store.js';
 import { strategyFor } from '../registry/strategy.js';
@@ -84,7 +84,7 @@ async function handlePut(ctx: HandlerContext, req: FastifyRequest, reply: Fastif
   const name = t.name!;
   const dryRun = dryRunParam(q, 'UpdateOptions');
   fieldValidationParam(q, 'UpdateOptions');
-  const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind), 'update');
+  const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'update');
   try {
     return await ctx.registry.update(r, t.namespace, name, structuredClone(body), { dryRun, subresource: sub });
   } catch (e) {
@@ -115,7 +115,7 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
       if (t.name !== undefined) throw S.methodNotSupported();
       write.dryRun = dryRunParam(q, 'CreateOptions');
       fieldValidationParam(q, 'CreateOptions');
-      const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind), 'create');
+      const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'create');
       const created = await ctx.registry.create(r, t.namespace, body, { dryRun: write.dryRun });
       reply.code(201);
       return created;
