@@ -10,6 +10,7 @@ import { Registry } from '../registry/store.js';
 import { bootstrap } from '../registry/bootstrap.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { MAX_NESTING_DEPTH } from '../api/json-value.js';
+import { encodeBody } from './protobuf/encode.js';
 
 let app: FastifyInstance;
 let registry: Registry;
@@ -462,7 +463,7 @@ describe('DeleteOptions in the body', () => {
     expect((await req('GET', `${CMS}/v`)).code).toBe(200);
   });
 
-  it('validates options (422), refuses unknown body types (415) and ignores protobuf bodies', async () => {
+  it('validates options (422), refuses unknown body types (415) and undecodable protobuf bodies (400)', async () => {
     await req('POST', CMS, cm('v'));
     const both = await req('DELETE', `${CMS}/v`, { orphanDependents: true, propagationPolicy: 'Background' });
     expect(both.code).toBe(422);
@@ -472,8 +473,65 @@ describe('DeleteOptions in the body', () => {
     expect((await req('DELETE', `${CMS}/v`, '{}', { 'content-type': 'text/plain' })).code).toBe(415);
     expect((await req('GET', `${CMS}/v`)).code).toBe(200);
     const proto = await req('DELETE', `${CMS}/v`, Buffer.from([0x6b, 0x38, 0x73, 0x00]).toString('latin1'), { 'content-type': 'application/vnd.kubernetes.protobuf' });
-    expect(proto.code).toBe(200);
-    expect((await req('GET', `${CMS}/v`)).code).toBe(404);
+    expect(proto.code).toBe(400);
+    expect(proto.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'empty body' });
+    expect((await req('GET', `${CMS}/v`)).code).toBe(200);
+  });
+});
+
+describe('protobuf request bodies (typed clients)', () => {
+  const PB = 'application/vnd.kubernetes.protobuf';
+  const send = async (method: 'POST' | 'DELETE', url: string, payload: Buffer): Promise<{ code: number; body: Body }> => {
+    const res = await app.inject({ method, url, payload, headers: { 'content-type': PB, accept: `${PB}, application/json` } });
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    return { code: res.statusCode, body: JSON.parse(res.body) as Body };
+  };
+  const withoutServerFields = (o: Body): Body => {
+    const { uid: _u, creationTimestamp: _c, resourceVersion: _r, ...meta } = o.metadata!;
+    void _u; void _c; void _r;
+    return { ...o, metadata: meta };
+  };
+
+  it.each([
+    ['/api/v1/namespaces', 'Namespace', { metadata: { name: 'pb' } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pb' }, spec: {}, status: {} }],
+    [CMS, 'ConfigMap', { metadata: { name: 'pb' }, data: { a: 'b' }, binaryData: { bin: Buffer.from([0, 255]) } }, cm('pb', { a: 'b' }, {})],
+    ['/api/v1/namespaces/default/secrets', 'Secret', { metadata: { name: 'pb' }, data: { u: Buffer.from('p') }, type: 'Opaque' }, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pb' }, data: { u: 'cA==' }, type: 'Opaque' }],
+    ['/api/v1/namespaces/default/serviceaccounts', 'ServiceAccount', { metadata: { name: 'pb' }, imagePullSecrets: [{ name: 'r' }] }, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'pb' }, imagePullSecrets: [{ name: 'r' }] }],
+  ])('POST %s stores what the same object in JSON stores', async (url, kind, message, json) => {
+    if (kind === 'ConfigMap') (json as Body).binaryData = { bin: 'AP8=' };
+    const created = await send('POST', url, encodeBody('v1', kind, kind, message));
+    expect(created.code, JSON.stringify(created.body)).toBe(201);
+    const name = `${url}/pb`;
+    const stored = (await req('GET', name)).body;
+    expect(stored).toEqual(created.body);
+    const fromJson = await req('POST', url, { ...json, metadata: { name: 'pj', creationTimestamp: null } });
+    expect(fromJson.code).toBe(201);
+    const renamed = JSON.stringify(withoutServerFields(fromJson.body)).replaceAll('"pj"', '"pb"');
+    expect(JSON.stringify(withoutServerFields(stored))).toBe(renamed);
+  });
+
+  it('honours dryRun on a protobuf create and refuses a body of another kind as upstream', async () => {
+    const dry = await send('POST', `${CMS}?dryRun=All`, encodeBody('v1', 'ConfigMap', 'ConfigMap', { metadata: { name: 'dry' } }));
+    expect(dry.code).toBe(201);
+    expect((await req('GET', `${CMS}/dry`)).code).toBe(404);
+    const other = await send('POST', CMS, encodeBody('v1', 'Secret', 'Secret', { metadata: { name: 's' } }));
+    expect(other.code).toBe(400);
+    expect(other.body.message).toBe('Secret in version "v1" cannot be handled as a ConfigMap: converting (v1.Secret) to (core.ConfigMap): unknown conversion');
+    const pods = await send('POST', PODS, encodeBody('v1', 'Pod', 'ConfigMap', {}));
+    expect(pods.code).toBe(415);
+  });
+
+  it('decodes DeleteOptions: preconditions, dryRun and grace period', async () => {
+    const created = await req('POST', CMS, cm('d'));
+    const options = (o: Record<string, unknown>): Buffer => encodeBody('v1', 'DeleteOptions', 'DeleteOptions', o);
+    expect((await send('DELETE', `${CMS}/d`, options({ preconditions: { uid: 'other' } }))).code).toBe(409);
+    expect((await send('DELETE', `${CMS}/d`, options({ dryRun: ['All'] }))).code).toBe(200);
+    expect((await req('GET', `${CMS}/d`)).code).toBe(200);
+    const bad = await send('DELETE', `${CMS}/d`, options({ propagationPolicy: 'Sideways' }));
+    expect(bad.code).toBe(422);
+    const done = await send('DELETE', `${CMS}/d`, options({ gracePeriodSeconds: 0, propagationPolicy: 'Background', preconditions: { uid: created.body.metadata!.uid } }));
+    expect(done.code).toBe(200);
+    expect((await req('GET', `${CMS}/d`)).code).toBe(404);
   });
 });
 

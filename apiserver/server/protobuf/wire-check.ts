@@ -75,11 +75,17 @@ function expectedWire(field: FieldDesc): number {
   return 0;
 }
 
-/** A map entry: key 1 (string), value 2 (the field's type); other fields are skipped. */
-function checkMapEntry(c: Cursor, field: FieldDesc, depth: number): void {
-  const valueField: FieldDesc = { json: 'value', id: 2, type: field.type, go: 'omitempty' };
-  const entry: MessageDesc = { name: 'MapEntry', fields: [{ json: 'key', id: 1, type: 'string', go: 'omitempty' }, valueField] };
-  checkFields(c, entry, depth);
+/**
+ * A map entry: key 1 and value 2 are read as length-delimited whatever their wire type (upstream's generated map
+ * code does not look at it, and neither does protobufjs); other fields are skipped. Map values here are scalars.
+ */
+function checkMapEntry(c: Cursor): void {
+  while (!c.done) {
+    const tag = c.varint();
+    const num = Math.floor(tag / 8);
+    if (num === 1 || num === 2) c.pos = c.span();
+    else skipUnknown(c, tag % 8);
+  }
 }
 
 function checkField(c: Cursor, field: FieldDesc, wire: number, depth: number): void {
@@ -90,7 +96,7 @@ function checkField(c: Cursor, field: FieldDesc, wire: number, depth: number): v
   }
   const end = c.span();
   const inner = new Cursor(c.buf, c.pos, end);
-  if (field.map) checkMapEntry(inner, field, depth + 1);
+  if (field.map) checkMapEntry(inner);
   else if (isMessageType(field.type)) checkFields(inner, message(field.type), depth + 1);
   c.pos = end;
 }
