@@ -129,6 +129,7 @@ const COORD = '/apis/coordination.k8s.io/v1';
 const NSS = `${CORE}/namespaces`;
 const CM = `${CORE}/namespaces/${NS}/configmaps`;
 const PODS = `${CORE}/namespaces/${NS}/pods`;
+const PB = 'application/vnd.kubernetes.protobuf';
 const SECRETS = `${CORE}/namespaces/${NS}/secrets`;
 const SAS = `${CORE}/namespaces/${NS}/serviceaccounts`;
 const SVCS = `${CORE}/namespaces/${NS}/services`;
@@ -794,6 +795,13 @@ function contentTypes(): Case[] {
   }
   out.push(
     { cat: 'content-type', method: 'POST', path: CM, ct: 'application/vnd.kubernetes.protobuf', body: J(cm(uniq('ct'))), expect: [400, 415] },
+    // Protobuf bodies that do not decode (kubectl's typed clients send `k8s\0` + runtime.Unknown): never a write.
+    { cat: 'protobuf', method: 'POST', path: CM, ct: PB, body: Buffer.from('k8s\0'), expect: 400, message: 'the object provided is unrecognized (must be of type ConfigMap): empty body (6b387300)' },
+    { cat: 'protobuf', method: 'POST', path: CM, ct: PB, body: Buffer.from('6b387300ffffffffffffffffffffff', 'hex'), expect: 400 },
+    { cat: 'protobuf', method: 'POST', path: CM, ct: PB, body: Buffer.from('6b3873000a0c0a027631120653656372657412050a030a0178', 'hex'), expect: 400 },
+    { cat: 'protobuf', method: 'POST', path: CM, ct: PB, body: Buffer.from('6b3873000a0f0a0276311209436f6e6669674d617012040a020801', 'hex'), expect: 400 },
+    { cat: 'protobuf', method: 'POST', path: PODS, ct: PB, body: Buffer.from('6b3873000a090a0276311203506f64', 'hex'), expect: 415 },
+    { cat: 'protobuf', method: 'DELETE', path: `${CM}/cm-1`, ct: PB, body: Buffer.from('6b3873000a020a05', 'hex'), expect: 400 },
     { cat: 'content-type', method: 'PUT', path: `${CM}/cm-put`, ct: 'text/plain', body: withLiveRv(`${CM}/cm-put`, cm('cm-put')), expect: 415 },
     { cat: 'content-type', method: 'PUT', path: `${CM}/cm-put`, ct: 'application/merge-patch+json', body: withLiveRv(`${CM}/cm-put`, cm('cm-put')), expect: 415 },
   );
