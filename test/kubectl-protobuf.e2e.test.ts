@@ -1,5 +1,6 @@
 // End-to-end: the kubectl commands whose typed clients send protobuf bodies (create namespace|configmap|secret|
-// serviceaccount, drain's DELETE fallback), run for real against `kubeling up` through a proxy that records the bodies.
+// serviceaccount|service|pdb, drain's DELETE fallback), run for real against `kubeling up` through a proxy that
+// records the bodies.
 
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -141,6 +142,54 @@ describe.skipIf(!available)('kubectl typed-client writes (protobuf bodies)', () 
     const fromYaml = await sameFromYaml(['serviceaccount', 'pb-sa'], 'pb-sa', 'yaml-sa', 'serviceaccount');
     expect(content(sa, 'pb-sa')).toEqual(content(fromYaml, 'yaml-sa'));
     expect(await ok('get', 'sa', 'pb-sa', '-o', 'name')).toBe('serviceaccount/pb-sa\n');
+  });
+
+  /** A Service without what the server allocates (cluster IPs, node ports). */
+  const unallocated = (svc: Json, name: string): Json => {
+    const c = content(svc, name);
+    delete c.spec.clusterIP;
+    delete c.spec.clusterIPs;
+    for (const p of (c.spec.ports ?? []) as Json[]) delete p.nodePort;
+    return c;
+  };
+
+  it.each([
+    ['clusterip', ['service', 'clusterip', 'pb-svc', '--tcp=80:8080', '--tcp=443:https'], 'ClusterIP', '80/TCP,443/TCP'],
+    ['nodeport', ['service', 'nodeport', 'pb-np', '--tcp=80:8080'], 'NodePort', /^80:3\d{4}\/TCP$/],
+    ['loadbalancer', ['service', 'loadbalancer', 'pb-lb', '--tcp=80'], 'LoadBalancer', /^80:3\d{4}\/TCP$/],
+    ['externalname', ['service', 'externalname', 'pb-en', '--external-name=example.com'], 'ExternalName', '<none>'],
+    ['headless', ['service', 'clusterip', 'pb-headless', '--clusterip=None'], 'ClusterIP', '<none>'],
+  ])('create service %s', async (_what, args, type, ports) => {
+    const name = args[2]!;
+    const reqs = await sent(async () => expect(await ok('create', ...args)).toBe(`service/${name} created\n`));
+    expectProtobufWrite(reqs, 'POST', '/api/v1/namespaces/default/services');
+    const svc = await getJson('service', name);
+    expect(svc.spec.type).toBe(type);
+    expect(svc.metadata.labels).toEqual({ app: name });
+    const line = (await ok('get', 'service', name, '--no-headers')).trim().split(/\s+/);
+    expect(line[0]).toBe(name);
+    expect(line[4]).toEqual(ports instanceof RegExp ? expect.stringMatching(ports) : ports);
+    const fromYaml = await sameFromYaml(args, name, `yaml-${name}`, 'service');
+    expect(unallocated(svc, name)).toEqual(unallocated(fromYaml, `yaml-${name}`));
+  });
+
+  it('create service nodeport with a fixed node port, and a target port by name', async () => {
+    await ok('create', 'service', 'nodeport', 'pb-fixed', '--tcp=8080:http', '--node-port=30999');
+    const svc = await getJson('service', 'pb-fixed');
+    expect(svc.spec.ports).toEqual([{ name: '8080-http', nodePort: 30999, port: 8080, protocol: 'TCP', targetPort: 'http' }]);
+  });
+
+  it.each([
+    ['min-available', ['poddisruptionbudget', 'pb-pdb', '--selector=app=web', '--min-available=50%'], { minAvailable: '50%', selector: { matchLabels: { app: 'web' } } }],
+    ['max-unavailable', ['pdb', 'pb-pdb2', '--selector=app=web,tier notin (cache)', '--max-unavailable=1'], { maxUnavailable: 1, selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['cache'] }] } }],
+  ])('create poddisruptionbudget (%s)', async (_what, args, spec) => {
+    const name = args[1]!;
+    const reqs = await sent(async () => expect(await ok('create', ...args)).toBe(`poddisruptionbudget.policy/${name} created\n`));
+    expectProtobufWrite(reqs, 'POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets');
+    const pdb = await getJson('pdb', name);
+    expect(pdb.spec).toEqual(spec);
+    const fromYaml = await sameFromYaml(args, name, `yaml-${name}`, 'pdb');
+    expect(content(pdb, name)).toEqual(content(fromYaml, `yaml-${name}`));
   });
 
   it.each([

@@ -21,7 +21,23 @@ const CAPTURED = {
   serviceaccount: hex('6b3873000a140a027631120e536572766963654163636f756e7412140a120a02736112001a0022002a003200380042001a002200'),
   // kubectl create secret docker-registry d --docker-server=r.io --docker-username=u --docker-password=p
   dockerRegistry: hex('6b3873000a0c0a0276311206536563726574128a010a110a016412001a0022002a0032003800420012550a112e646f636b6572636f6e6669676a736f6e12407b226175746873223a7b22722e696f223a7b22757365726e616d65223a2275222c2270617373776f7264223a2270222c2261757468223a2264547077227d7d7d1a1e6b756265726e657465732e696f2f646f636b6572636f6e6669676a736f6e1a002200'),
+  // kubectl create service clusterip svc1 --tcp=80:8080 --tcp=443:https
+  service: hex('6b3873000a0d0a0276311207536572766963651290010a210a047376633112001a0022002a003200380042005a0b0a0361707012047376633112670a1b0a0738302d38303830120354435018502207080010903f1a0028000a220a093434332d6874747073120354435018bb03220b080110001a0568747470732800120b0a036170701204737663311a002209436c757374657249503a00420052005a00600068001a020a001a002200'),
+  // kubectl create service nodeport np --tcp=80:8080 --node-port=30080
+  nodePort: hex('6b3873000a0d0a02763112075365727669636512670a1d0a026e7012001a0022002a003200380042005a090a0361707012026e7012420a1d0a0738302d38303830120354435018502207080010903f1a002880eb0112090a0361707012026e701a0022084e6f6465506f72743a00420052005a00600068001a020a001a002200'),
+  // kubectl create pdb pdb1 --selector=app=x --min-available=50%
+  pdb: hex('6b3873000a200a09706f6c6963792f76311213506f6444697372757074696f6e427564676574123b0a140a047064623112001a0022002a0032003800420012170a09080110001a03353025120a0a080a036170701201781a0a080018002000280030001a002200'),
+  // kubectl create pdb pdb2 --selector='app=x,tier notin (a)' --max-unavailable=1
+  pdbExpressions: hex('6b3873000a200a09706f6c6963792f76311213506f6444697372757074696f6e427564676574124a0a140a047064623212001a0022002a003200380042001226121c0a080a0361707012017812100a047469657212054e6f74496e1a01611a06080010011a001a0a080018002000280030001a002200'),
 };
+
+const KINDS: Record<keyof typeof CAPTURED, [string, string]> = {
+  namespace: ['v1', 'Namespace'], configmap: ['v1', 'ConfigMap'], secret: ['v1', 'Secret'], serviceaccount: ['v1', 'ServiceAccount'],
+  dockerRegistry: ['v1', 'Secret'], service: ['v1', 'Service'], nodePort: ['v1', 'Service'], pdb: ['policy/v1', 'PodDisruptionBudget'],
+  pdbExpressions: ['policy/v1', 'PodDisruptionBudget'],
+};
+
+const pdbStatus = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
 
 const dockerConfig = '{"auths":{"r.io":{"username":"u","password":"p","auth":"dTpw"}}}';
 
@@ -32,8 +48,28 @@ describe('bodies kubectl sends', () => {
     ['secret', 'Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', creationTimestamp: null }, data: { u: 'cA==' }, type: 'Opaque' }],
     ['serviceaccount', 'ServiceAccount', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa', creationTimestamp: null } }],
     ['dockerRegistry', 'Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'd', creationTimestamp: null }, data: { '.dockerconfigjson': Buffer.from(dockerConfig).toString('base64') }, type: 'kubernetes.io/dockerconfigjson' }],
+    ['service', 'Service', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc1', creationTimestamp: null, labels: { app: 'svc1' } },
+      spec: { ports: [{ name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080 }, { name: '443-https', protocol: 'TCP', port: 443, targetPort: 'https' }], selector: { app: 'svc1' }, type: 'ClusterIP' },
+      status: { loadBalancer: {} },
+    }],
+    ['nodePort', 'Service', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'np', creationTimestamp: null, labels: { app: 'np' } },
+      spec: { ports: [{ name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30080 }], selector: { app: 'np' }, type: 'NodePort' },
+      status: { loadBalancer: {} },
+    }],
+    ['pdb', 'PodDisruptionBudget', {
+      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb1', creationTimestamp: null },
+      spec: { minAvailable: '50%', selector: { matchLabels: { app: 'x' } } }, status: pdbStatus,
+    }],
+    ['pdbExpressions', 'PodDisruptionBudget', {
+      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb2', creationTimestamp: null },
+      spec: { selector: { matchLabels: { app: 'x' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['a'] }] }, maxUnavailable: 1 }, status: pdbStatus,
+    }],
   ] as const)('%s decodes to the JSON of the same Go object', (body, kind, want) => {
-    const got = decodeProtobufObject(CAPTURED[body], 'v1', kind);
+    const [gv, endpointKind] = KINDS[body];
+    expect(endpointKind).toBe(kind);
+    const got = decodeProtobufObject(CAPTURED[body], gv, kind);
     // Same keys in the same order as Go's encoding/json writes them.
     expect(JSON.stringify(got)).toBe(JSON.stringify(want));
   });
@@ -103,6 +139,64 @@ describe('field types, encoded from our descriptors', () => {
       apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', creationTimestamp: null }, spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active', conditions: [{ type: 'T', status: '', lastTransitionTime: null }, { type: 'U', status: 'True', lastTransitionTime: '2024-01-02T03:04:05Z', reason: 'R', message: 'M' }] },
     });
+  });
+
+  it('services: every spec field, IntOrString, status with ingress ports and conditions', () => {
+    const body = encodeBody('v1', 'Service', 'Service', {
+      metadata: { name: 'svc' },
+      spec: {
+        ports: [{ port: 0 }, { name: 'p', protocol: 'UDP', appProtocol: '', port: 53, targetPort: { type: 1, strVal: 'dns' }, nodePort: 0 }],
+        selector: { b: '2', a: '1' }, clusterIP: 'None', clusterIPs: ['None'], type: 'ClusterIP', externalIPs: ['1.2.3.4'], sessionAffinity: 'ClientIP',
+        loadBalancerIP: '', loadBalancerSourceRanges: ['10.0.0.0/8'], externalName: '', externalTrafficPolicy: 'Local', healthCheckNodePort: 31000,
+        publishNotReadyAddresses: true, sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } }, ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack',
+        allocateLoadBalancerNodePorts: false, loadBalancerClass: 'c', internalTrafficPolicy: 'Cluster', trafficDistribution: 'PreferClose',
+      },
+      status: {
+        loadBalancer: { ingress: [{ ip: '5.6.7.8', ipMode: 'VIP', ports: [{ port: 80, protocol: 'TCP', error: '' }] }] },
+        conditions: [{ type: 'Ready', status: 'True', observedGeneration: 2, lastTransitionTime: { seconds: SECONDS_2024 } }],
+      },
+    });
+    expect(JSON.stringify(decodeProtobufObject(body, 'v1', 'Service'))).toBe(JSON.stringify({
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', creationTimestamp: null },
+      spec: {
+        ports: [{ port: 0, targetPort: 0 }, { name: 'p', protocol: 'UDP', appProtocol: '', port: 53, targetPort: 'dns' }],
+        selector: { a: '1', b: '2' }, clusterIP: 'None', clusterIPs: ['None'], type: 'ClusterIP', externalIPs: ['1.2.3.4'], sessionAffinity: 'ClientIP',
+        loadBalancerSourceRanges: ['10.0.0.0/8'], externalTrafficPolicy: 'Local', healthCheckNodePort: 31000, publishNotReadyAddresses: true,
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 0 } }, ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', allocateLoadBalancerNodePorts: false,
+        loadBalancerClass: 'c', internalTrafficPolicy: 'Cluster', trafficDistribution: 'PreferClose',
+      },
+      status: {
+        loadBalancer: { ingress: [{ ip: '5.6.7.8', ipMode: 'VIP', ports: [{ port: 80, protocol: 'TCP', error: '' }] }] },
+        conditions: [{ type: 'Ready', status: 'True', observedGeneration: 2, lastTransitionTime: '2024-01-02T03:04:05Z', reason: '', message: '' }],
+      },
+    }));
+  });
+
+  it('disruption budgets: a map of Times, pointer IntOrStrings, status counters', () => {
+    const body = encodeBody('policy/v1', 'PodDisruptionBudget', 'PodDisruptionBudget', {
+      metadata: { name: 'b' }, spec: { minAvailable: { type: 0, intVal: 0 }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      status: { observedGeneration: 3, disruptedPods: { 'pod-b': { seconds: SECONDS_2024 }, 'pod-a': {} }, disruptionsAllowed: 1, expectedPods: 2 },
+    });
+    expect(JSON.stringify(decodeProtobufObject(body, 'policy/v1', 'PodDisruptionBudget'))).toBe(JSON.stringify({
+      apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'b', creationTimestamp: null },
+      spec: { minAvailable: 0, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      status: { observedGeneration: 3, disruptedPods: { 'pod-a': null, 'pod-b': '2024-01-02T03:04:05Z' }, disruptionsAllowed: 1, currentHealthy: 0, desiredHealthy: 0, expectedPods: 2 },
+    }));
+  });
+
+  it('map entries without a key or value are the zero values (as in Go)', () => {
+    const status = Buffer.from([0x12, 0x00, 0x12, 0x03, 0x0a, 0x01, 0x61]); // disruptedPods: {"" : zero}, {"a": zero}
+    const pdb = Buffer.concat([Buffer.from([0x1a, status.length]), status]);
+    const body = Buffer.concat([Buffer.from('k8s\0'), encodeMessage('Unknown', { typeMeta: { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' }, raw: pdb })]);
+    expect(decodeProtobufObject(body, 'policy/v1', 'PodDisruptionBudget')).toMatchObject({ status: { disruptedPods: { '': null, a: null } } });
+    const cm = Buffer.from([0x12, 0x00, 0x1a, 0x03, 0x0a, 0x01, 0x62]); // data: {"": ""}, binaryData: {"b": ""}
+    const cmBody = Buffer.concat([Buffer.from('k8s\0'), encodeMessage('Unknown', { typeMeta: { apiVersion: 'v1', kind: 'ConfigMap' }, raw: cm })]);
+    expect(decodeProtobufObject(cmBody, 'v1', 'ConfigMap')).toMatchObject({ data: { '': '' }, binaryData: { b: '' } });
+  });
+
+  it('an IntOrString of an unknown type does not decode', () => {
+    const body = encodeBody('policy/v1', 'PodDisruptionBudget', 'PodDisruptionBudget', { spec: { maxUnavailable: { type: 2 } } });
+    expect(() => decodeProtobufObject(body, 'policy/v1', 'PodDisruptionBudget')).toThrow(ProtobufBodyError);
   });
 
   it('skips fields it does not know, groups included (upstream decodes newer clients the same way)', () => {
@@ -192,9 +286,9 @@ function rng(seed: number): () => number {
 
 describe('random bytes never crash the decoder', () => {
   /** Decodes through the server's path: an object, or a 4xx ApiError; anything else fails the test. */
-  const outcome = (body: Buffer, kind: string): string => {
+  const outcome = (body: Buffer, kind: string, gv = 'v1'): string => {
     try {
-      decodeObjectBody(PB, body, kind, 'v1');
+      decodeObjectBody(PB, body, kind, gv);
       return 'ok';
     } catch (e) {
       if (!(e instanceof ApiError)) throw new Error(`${body.toString('hex')}: ${String(e)}`);
@@ -215,14 +309,14 @@ describe('random bytes never crash the decoder', () => {
   });
 
   it.each(Object.entries(CAPTURED))('mutations of the %s body give an object or a 4xx Status', (name, body) => {
-    const kind = { namespace: 'Namespace', configmap: 'ConfigMap', secret: 'Secret', serviceaccount: 'ServiceAccount', dockerRegistry: 'Secret' }[name]!;
+    const [gv, kind] = KINDS[name as keyof typeof CAPTURED];
     const next = rng(name.length);
     const seen = new Set<string>();
     for (let i = 0; i < 1500; i++) {
       const copy = Buffer.from(body);
       for (let n = 1 + Math.floor(next() * 3); n > 0; n--) copy[4 + Math.floor(next() * (copy.length - 4))] = Math.floor(next() * 256);
       const cut = next() < 0.2 ? copy.subarray(0, 4 + Math.floor(next() * (copy.length - 4))) : copy;
-      seen.add(outcome(cut, kind));
+      seen.add(outcome(cut, kind, gv));
     }
     expect(seen).toContain('400');
   });

@@ -19,7 +19,7 @@ export interface FieldDesc {
   type: Scalar | string;
   /** A repeated field (a Go slice). */
   repeated?: boolean;
-  /** A `map<string, type>` field (a Go map). */
+  /** A `map<string, type>` field (a Go map; values are scalars or messages). */
   map?: boolean;
   go: GoShape;
   /** The Go field name when it is not the JSON name capitalized (named in wire-type errors). */
@@ -35,12 +35,12 @@ export interface MessageDesc {
 const f = (json: string, id: number, type: Scalar | string, go: GoShape, more: Partial<FieldDesc> = {}): FieldDesc => ({ json, id, type, go, ...more });
 const str = (json: string, id: number, more: Partial<FieldDesc> = {}): FieldDesc => f(json, id, 'string', 'omitempty', more);
 const list = (json: string, id: number, type: Scalar | string): FieldDesc => f(json, id, type, 'omitempty', { repeated: true });
-const map = (json: string, id: number, type: Scalar): FieldDesc => f(json, id, type, 'omitempty', { map: true });
+const map = (json: string, id: number, type: Scalar | string): FieldDesc => f(json, id, type, 'omitempty', { map: true });
 const meta = f('metadata', 1, 'ObjectMeta', 'struct', { goName: 'ObjectMeta' });
 
 /**
  * The messages, as k8s.io/apimachinery and k8s.io/api declare them (generated.proto for numbers and wire types,
- * types.go for JSON names and omitempty). `Time` and `FieldsV1` have custom JSON forms (go-json.ts).
+ * types.go for JSON names and omitempty). `Time`, `FieldsV1` and `IntOrString` have custom JSON forms (go-json.ts).
  */
 export const MESSAGES: MessageDesc[] = [
   // k8s.io/apimachinery/pkg/runtime
@@ -82,6 +82,17 @@ export const MESSAGES: MessageDesc[] = [
     ],
   },
   { name: 'Preconditions', fields: [f('uid', 1, 'string', 'pointer', { goName: 'UID' }), f('resourceVersion', 2, 'string', 'pointer')] },
+  {
+    name: 'Condition',
+    fields: [
+      f('type', 1, 'string', 'always'), f('status', 2, 'string', 'always'), f('observedGeneration', 3, 'int64', 'omitempty'),
+      f('lastTransitionTime', 4, 'Time', 'struct'), f('reason', 5, 'string', 'always'), f('message', 6, 'string', 'always'),
+    ],
+  },
+  { name: 'LabelSelector', fields: [map('matchLabels', 1, 'string'), list('matchExpressions', 2, 'LabelSelectorRequirement')] },
+  { name: 'LabelSelectorRequirement', fields: [f('key', 1, 'string', 'always'), f('operator', 2, 'string', 'always'), list('values', 3, 'string')] },
+  // k8s.io/apimachinery/pkg/util/intstr (JSON: the number or the string, by type)
+  { name: 'IntOrString', fields: [f('type', 1, 'int64', 'omitempty'), f('intVal', 2, 'int32', 'omitempty', { goName: 'IntVal' }), str('strVal', 3, { goName: 'StrVal' })] },
   // k8s.io/api/core/v1
   { name: 'Namespace', fields: [meta, f('spec', 2, 'NamespaceSpec', 'struct'), f('status', 3, 'NamespaceStatus', 'struct')] },
   { name: 'NamespaceSpec', fields: [list('finalizers', 1, 'string')] },
@@ -104,6 +115,49 @@ export const MESSAGES: MessageDesc[] = [
     fields: [str('kind', 1), str('namespace', 2), str('name', 3), str('uid', 4, { goName: 'UID' }), str('apiVersion', 5, { goName: 'APIVersion' }), str('resourceVersion', 6), str('fieldPath', 7)],
   },
   { name: 'LocalObjectReference', fields: [str('name', 1)] },
+  { name: 'Service', fields: [meta, f('spec', 2, 'ServiceSpec', 'struct'), f('status', 3, 'ServiceStatus', 'struct')] },
+  {
+    name: 'ServiceSpec',
+    fields: [
+      list('ports', 1, 'ServicePort'), map('selector', 2, 'string'), str('clusterIP', 3, { goName: 'ClusterIP' }), list('clusterIPs', 18, 'string'),
+      str('type', 4), list('externalIPs', 5, 'string'), str('sessionAffinity', 7), str('loadBalancerIP', 8, { goName: 'LoadBalancerIP' }),
+      list('loadBalancerSourceRanges', 9, 'string'), str('externalName', 10), str('externalTrafficPolicy', 11),
+      f('healthCheckNodePort', 12, 'int32', 'omitempty'), f('publishNotReadyAddresses', 13, 'bool', 'omitempty'),
+      f('sessionAffinityConfig', 14, 'SessionAffinityConfig', 'pointer'), list('ipFamilies', 19, 'string'),
+      f('ipFamilyPolicy', 17, 'string', 'pointer', { goName: 'IPFamilyPolicy' }), f('allocateLoadBalancerNodePorts', 20, 'bool', 'pointer'),
+      f('loadBalancerClass', 21, 'string', 'pointer'), f('internalTrafficPolicy', 22, 'string', 'pointer'), f('trafficDistribution', 23, 'string', 'pointer'),
+    ],
+  },
+  {
+    name: 'ServicePort',
+    fields: [
+      str('name', 1), str('protocol', 2), f('appProtocol', 6, 'string', 'pointer'), f('port', 3, 'int32', 'always'),
+      f('targetPort', 4, 'IntOrString', 'struct'), f('nodePort', 5, 'int32', 'omitempty'),
+    ],
+  },
+  { name: 'ServiceStatus', fields: [f('loadBalancer', 1, 'LoadBalancerStatus', 'struct'), list('conditions', 2, 'Condition')] },
+  { name: 'LoadBalancerStatus', fields: [list('ingress', 1, 'LoadBalancerIngress')] },
+  { name: 'LoadBalancerIngress', fields: [str('ip', 1, { goName: 'IP' }), str('hostname', 2), f('ipMode', 3, 'string', 'pointer', { goName: 'IPMode' }), list('ports', 4, 'PortStatus')] },
+  { name: 'PortStatus', fields: [f('port', 1, 'int32', 'always'), f('protocol', 2, 'string', 'always'), f('error', 3, 'string', 'pointer')] },
+  { name: 'SessionAffinityConfig', fields: [f('clientIP', 1, 'ClientIPConfig', 'pointer', { goName: 'ClientIP' })] },
+  { name: 'ClientIPConfig', fields: [f('timeoutSeconds', 1, 'int32', 'pointer')] },
+  // k8s.io/api/policy/v1
+  { name: 'PodDisruptionBudget', fields: [meta, f('spec', 2, 'PodDisruptionBudgetSpec', 'struct'), f('status', 3, 'PodDisruptionBudgetStatus', 'struct')] },
+  {
+    name: 'PodDisruptionBudgetSpec',
+    fields: [
+      f('minAvailable', 1, 'IntOrString', 'pointer'), f('selector', 2, 'LabelSelector', 'pointer'), f('maxUnavailable', 3, 'IntOrString', 'pointer'),
+      f('unhealthyPodEvictionPolicy', 4, 'string', 'pointer'),
+    ],
+  },
+  {
+    name: 'PodDisruptionBudgetStatus',
+    fields: [
+      f('observedGeneration', 1, 'int64', 'omitempty'), map('disruptedPods', 2, 'Time'), f('disruptionsAllowed', 3, 'int32', 'always'),
+      f('currentHealthy', 4, 'int32', 'always'), f('desiredHealthy', 5, 'int32', 'always'), f('expectedPods', 6, 'int32', 'always'),
+      list('conditions', 7, 'Condition'),
+    ],
+  },
 ];
 
 /** The top-level kinds (group/version/kind) whose protobuf bodies kubeling decodes, by `apiVersion/kind`. */
@@ -112,6 +166,8 @@ export const OBJECT_KINDS = new Map<string, string>([
   ['v1/ConfigMap', 'ConfigMap'],
   ['v1/Secret', 'Secret'],
   ['v1/ServiceAccount', 'ServiceAccount'],
+  ['v1/Service', 'Service'],
+  ['policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'],
 ]);
 
 const BY_NAME = new Map(MESSAGES.map((m) => [m.name, m]));

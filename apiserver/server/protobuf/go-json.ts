@@ -37,6 +37,14 @@ function fieldsV1Json(m: Decoded): unknown {
   }
 }
 
+/** intstr.IntOrString: the number when its type is 0 (Int), the string when 1 (String). */
+function intOrStringJson(m: Decoded): number | string {
+  const type = has(m, 'type') ? int64(m.type) : 0;
+  if (type === 0) return has(m, 'intVal') ? (m.intVal as number) : 0;
+  if (type === 1) return has(m, 'strVal') ? (m.strVal as string) : '';
+  throw new WireError('json: error calling MarshalJSON for type intstr.IntOrString: impossible IntOrString.Type');
+}
+
 function scalarJson(type: string, v: unknown): unknown {
   if (type === 'bytes') return Buffer.from(v as Uint8Array).toString('base64');
   if (type === 'int64') return int64(v);
@@ -44,7 +52,9 @@ function scalarJson(type: string, v: unknown): unknown {
 }
 
 function valueJson(type: string, v: unknown): unknown {
-  return isMessageType(type) ? messageJson(type, v as Decoded) : scalarJson(type, v);
+  // A map entry without its value decodes to null: Go has the zero value there.
+  if (isMessageType(type)) return messageJson(type, (v ?? {}) as Decoded);
+  return scalarJson(type, v ?? (type === 'bytes' ? new Uint8Array(0) : v));
 }
 
 /** Whether Go's omitempty leaves a value out, judged on its JSON form (bytes are base64, so empty is ""). */
@@ -61,7 +71,7 @@ function fieldJson(fd: FieldDesc, m: Decoded): unknown {
   if (fd.map) {
     const entries = Object.keys((v ?? {}) as Decoded).sort();
     if (entries.length === 0) return undefined;
-    return Object.fromEntries(entries.map((k) => [k, scalarJson(fd.type, (v as Decoded)[k])]));
+    return Object.fromEntries(entries.map((k) => [k, valueJson(fd.type, (v as Decoded)[k])]));
   }
   if (fd.repeated) return Array.isArray(v) && v.length > 0 ? v.map((x) => valueJson(fd.type, x)) : undefined;
   if (fd.go === 'struct') return valueJson(fd.type, present ? v : {});
@@ -74,11 +84,13 @@ function fieldJson(fd: FieldDesc, m: Decoded): unknown {
 /**
  * A decoded message as Go's encoding/json writes its Go struct: fields in the struct's order under their JSON
  * names, omitempty fields left out when zero, pointers written when present, structs always, bytes as base64,
- * int64 as numbers, map keys sorted, Time as RFC 3339 seconds (zero: null), FieldsV1 as its raw JSON.
+ * int64 as numbers, map keys sorted, Time as RFC 3339 seconds (zero: null), FieldsV1 as its raw JSON,
+ * IntOrString as its number or string.
  */
 export function messageJson(name: string, m: Decoded): unknown {
   if (name === 'Time') return timeJson(m);
   if (name === 'FieldsV1') return fieldsV1Json(m);
+  if (name === 'IntOrString') return intOrStringJson(m);
   const out: Record<string, unknown> = {};
   for (const fd of message(name).fields) {
     const v = fieldJson(fd, m);

@@ -76,15 +76,21 @@ function expectedWire(field: FieldDesc): number {
 }
 
 /**
- * A map entry: key 1 and value 2 are read as length-delimited whatever their wire type (upstream's generated map
- * code does not look at it, and neither does protobufjs); other fields are skipped. Map values here are scalars.
+ * A map entry: key 1 and a string, bytes or message value 2 are read as length-delimited whatever their wire type
+ * (upstream's generated map code does not look at it, and neither does protobufjs); a message value is checked
+ * inside; other fields are skipped.
  */
-function checkMapEntry(c: Cursor): void {
+function checkMapEntry(c: Cursor, field: FieldDesc, depth: number): void {
   while (!c.done) {
     const tag = c.varint();
     const num = Math.floor(tag / 8);
-    if (num === 1 || num === 2) c.pos = c.span();
-    else skipUnknown(c, tag % 8);
+    if (num !== 1 && num !== 2) {
+      skipUnknown(c, tag % 8);
+      continue;
+    }
+    const end = c.span();
+    if (num === 2 && isMessageType(field.type)) checkFields(new Cursor(c.buf, c.pos, end), message(field.type), depth + 1);
+    c.pos = end;
   }
 }
 
@@ -96,7 +102,7 @@ function checkField(c: Cursor, field: FieldDesc, wire: number, depth: number): v
   }
   const end = c.span();
   const inner = new Cursor(c.buf, c.pos, end);
-  if (field.map) checkMapEntry(inner);
+  if (field.map) checkMapEntry(inner, field, depth);
   else if (isMessageType(field.type)) checkFields(inner, message(field.type), depth + 1);
   c.pos = end;
 }
