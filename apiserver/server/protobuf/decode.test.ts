@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/status.js';
 import { decodeObjectBody } from '../negotiate.js';
-import { ProtobufBodyError, decodeProtobufDeleteOptions, decodeProtobufObject, openEnvelope } from './decode.js';
+import { ProtobufBodyError, decodeMessage, decodeProtobufDeleteOptions, decodeProtobufObject, openEnvelope } from './decode.js';
 import { encodeBody, encodeMessage } from './encode.js';
 
 const hex = (h: string): Buffer => Buffer.from(h, 'hex');
@@ -194,6 +194,11 @@ describe('field types, encoded from our descriptors', () => {
     expect(decodeProtobufObject(cmBody, 'v1', 'ConfigMap')).toMatchObject({ data: { '': '' }, binaryData: { b: '' } });
   });
 
+  it('invalid UTF-8 in strings becomes U+FFFD, as Go\'s JSON encoding writes it', () => {
+    const meta = Uint8Array.from([0x0a, 0x03, 0x61, 0xff, 0x62, 0x5a, 0x05, 0x0a, 0x01, 0xc3, 0x12, 0x00]);
+    expect(decodeMessage('ObjectMeta', meta)).toEqual({ name: 'a\ufffdb', creationTimestamp: null, labels: { '\ufffd': '' } });
+  });
+
   it('an IntOrString of an unknown type does not decode', () => {
     const body = encodeBody('policy/v1', 'PodDisruptionBudget', 'PodDisruptionBudget', { spec: { maxUnavailable: { type: 2 } } });
     expect(() => decodeProtobufObject(body, 'policy/v1', 'PodDisruptionBudget')).toThrow(ProtobufBodyError);
@@ -258,6 +263,7 @@ describe('bodies that do not decode', () => {
     ['wrong wire type in the object', envelope(Buffer.from([0x0a, 0x02, 0x08, 0x01])), cannot('proto: wrong wireType = 0 for field Name')],
     ['truncated object', envelope(Buffer.from([0x0a, 0x05, 0x0a, 0x01])), cannot('unexpected EOF')],
     ['map value past its entry', envelope(Buffer.from([0x12, 0x02, 0x10, 0x01])), cannot('unexpected EOF')],
+    ['end group in a time', envelope(Buffer.from([0x0a, 0x03, 0x42, 0x01, 0x0c])), cannot('proto: Timestamp: wiretype end group for non-group')],
     ['fieldsV1 that is not JSON', envelope(Buffer.from(encodeMessage('ConfigMap', { metadata: { managedFields: [{ fieldsV1: { Raw: Buffer.from('{') } }] } }))), cannot('json: error calling MarshalJSON for type *v1.FieldsV1: invalid character in raw JSON')],
   ])('%s: 400 with upstream\'s message', (_name, body, message) => {
     expect(statusOf(body)).toEqual({ code: 400, message });

@@ -28,12 +28,15 @@ export interface Envelope {
   raw: Uint8Array;
 }
 
+const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
 /** Decodes checked bytes of message `name` into its Go JSON form; wire errors carry upstream's text. */
 export function decodeMessage(name: string, bytes: Uint8Array): Record<string, unknown> {
   checkWire(bytes, name);
   let decoded: Record<string, unknown>;
   try {
-    decoded = pbType(name).decode(bytes) as unknown as Record<string, unknown>;
+    // A Buffer makes protobufjs decode strings as Node does: invalid UTF-8 becomes U+FFFD, as Go's JSON writes it.
+    decoded = pbType(name).decode(asBuffer(bytes)) as unknown as Record<string, unknown>;
   } catch (e) {
     throw new WireError(`proto: ${name}: ${(e as Error).message}`);
   }
@@ -53,7 +56,7 @@ export function openEnvelope(body: Uint8Array): Envelope {
   const bytes = body.subarray(MAGIC.length);
   try {
     checkWire(bytes, 'Unknown');
-    const unknown = pbType('Unknown').decode(bytes) as unknown as { typeMeta?: { apiVersion?: string; kind?: string }; raw?: Uint8Array };
+    const unknown = pbType('Unknown').decode(asBuffer(bytes)) as unknown as { typeMeta?: { apiVersion?: string; kind?: string }; raw?: Uint8Array };
     return { apiVersion: unknown.typeMeta?.apiVersion ?? '', kind: unknown.typeMeta?.kind ?? '', raw: unknown.raw ?? new Uint8Array(0) };
   } catch (e) {
     throw new ProtobufBodyError(e instanceof WireError ? e.message : 'unexpected EOF');

@@ -108,13 +108,15 @@ function checkField(c: Cursor, field: FieldDesc, wire: number, depth: number): v
 }
 
 function checkFields(c: Cursor, msg: MessageDesc, depth: number): void {
-  if (depth > MAX_DEPTH) throw new WireError(`proto: ${msg.name}: nested too deeply`);
+  // metav1.Time unmarshals through its Timestamp message, which upstream's errors name.
+  const goName = msg.name === 'Time' ? 'Timestamp' : msg.name;
+  if (depth > MAX_DEPTH) throw new WireError(`proto: ${goName}: nested too deeply`);
   while (!c.done) {
     const tag = c.varint();
     const num = Math.floor(tag / 8);
     const wire = tag % 8;
-    if (wire === 4) throw new WireError(`proto: ${msg.name}: wiretype end group for non-group`);
-    if (num <= 0) throw new WireError(`proto: ${msg.name}: illegal tag ${num} (wire type ${wire})`);
+    if (wire === 4) throw new WireError(`proto: ${goName}: wiretype end group for non-group`);
+    if (num <= 0) throw new WireError(`proto: ${goName}: illegal tag ${num} (wire type ${wire})`);
     const field = msg.fields.find((fd) => fd.id === num);
     if (field) checkField(c, field, wire, depth);
     else skipUnknown(c, wire);
