@@ -24,7 +24,7 @@ function summarize(raw: Buffer): string {
 }
 
 /** The 400 upstream gives for a body it cannot decode into the endpoint's kind. */
-export function unrecognized(kind: string, detail: string, raw: Buffer): S.ApiError {
+function unrecognized(kind: string, detail: string, raw: Buffer): S.ApiError {
   return S.badRequest(`the object provided is unrecognized (must be of type ${kind}): ${detail} (${summarize(raw)})`);
 }
 
@@ -81,8 +81,8 @@ function parseProtobuf(raw: Buffer, gv: string, kind: string): Record<string, un
     return decodeProtobufObject(raw, gv, kind);
   } catch (e) {
     if (!(e instanceof ProtobufBodyError)) throw e;
-    if (!e.typeMeta) throw unrecognized(kind, e.message, raw);
-    throw S.badRequest(`${e.typeMeta.kind} in version "${e.typeMeta.apiVersion}" cannot be handled as a ${kind}: ${e.message}`);
+    if (!e.object) throw unrecognized(kind, e.message, raw);
+    throw S.badRequest(`${e.object.kind} in version "${e.object.version}" cannot be handled as a ${kind}: ${e.message}`);
   }
 }
 

@@ -11,11 +11,11 @@ export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 /**
- * A protobuf body that does not decode. `typeMeta` is set when the envelope decoded and only the object inside
- * failed (upstream then names the kind and version in its message); the message is upstream's decoder text.
+ * A protobuf body that does not decode. `object` is set when the envelope decoded and only the object inside
+ * failed (upstream then names its kind and version in the message); the message is upstream's decoder text.
  */
 export class ProtobufBodyError extends Error {
-  constructor(message: string, readonly typeMeta?: { apiVersion: string; kind: string }) {
+  constructor(message: string, readonly object?: { version: string; kind: string }) {
     super(message);
     this.name = 'ProtobufBodyError';
   }
@@ -78,7 +78,7 @@ function decodeObject(env: Envelope, name: string, defaultVersion: string): Reco
   } catch (e) {
     if (!(e instanceof WireError)) throw e;
     const version = env.apiVersion === '' ? defaultVersion : env.apiVersion.split('/').pop()!;
-    throw new ProtobufBodyError(e.message, { apiVersion: version, kind: env.kind || name });
+    throw new ProtobufBodyError(e.message, { version, kind: env.kind || name });
   }
 }
 
