@@ -87,7 +87,7 @@ describe('field types, encoded from our descriptors', () => {
       metadata: {
         name: 'm', generateName: '', namespace: 'default', uid: 'u-1', generation: 9007199254740991, resourceVersion: '',
         creationTimestamp: { seconds: SECONDS_2024, nanos: 999_000_000 }, deletionTimestamp: {}, deletionGracePeriodSeconds: 0,
-        labels: { z: '1', a: '2' }, annotations: { note: '' },
+        labels: { z: '1', a: '2', '\u{1f600}': '3', '\uff01': '4' }, annotations: { note: '' },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ds', uid: 'o-1', controller: false }, {}],
         finalizers: ['f/1', 'f/2'],
         managedFields: [{ manager: 'kubectl', operation: 'Update', time: { seconds: 0 }, fieldsType: 'FieldsV1', fieldsV1: { Raw: Buffer.from('{"f:data":{}}') } }],
@@ -102,7 +102,7 @@ describe('field types, encoded from our descriptors', () => {
       kind: 'ConfigMap',
       metadata: {
         name: 'm', namespace: 'default', uid: 'u-1', generation: 9007199254740991, creationTimestamp: '2024-01-02T03:04:05Z',
-        deletionTimestamp: null, deletionGracePeriodSeconds: 0, labels: { a: '2', z: '1' }, annotations: { note: '' },
+        deletionTimestamp: null, deletionGracePeriodSeconds: 0, labels: { a: '2', z: '1', '\uff01': '4', '\u{1f600}': '3' }, annotations: { note: '' },
         ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ds', uid: 'o-1', controller: false }, { apiVersion: '', kind: '', name: '', uid: '' }],
         finalizers: ['f/1', 'f/2'],
         managedFields: [{ manager: 'kubectl', operation: 'Update', time: '1970-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }],

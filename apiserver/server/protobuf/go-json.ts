@@ -57,6 +57,9 @@ function valueJson(type: string, v: unknown): unknown {
   return scalarJson(type, v ?? (type === 'bytes' ? new Uint8Array(0) : v));
 }
 
+/** Go's order of map keys when it writes JSON: by their UTF-8 bytes. */
+const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
 /** Whether Go's omitempty leaves a value out, judged on its JSON form (bytes are base64, so empty is ""). */
 function isEmptyJson(v: unknown): boolean {
   if (v === '' || v === 0 || v === false) return true;
@@ -69,7 +72,7 @@ function fieldJson(fd: FieldDesc, m: Decoded): unknown {
   const present = has(m, fd.json);
   const v = m[fd.json];
   if (fd.map) {
-    const entries = Object.keys((v ?? {}) as Decoded).sort();
+    const entries = Object.keys((v ?? {}) as Decoded).sort(byUtf8);
     if (entries.length === 0) return undefined;
     return Object.fromEntries(entries.map((k) => [k, valueJson(fd.type, (v as Decoded)[k])]));
   }
