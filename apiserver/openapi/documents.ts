@@ -10,6 +10,8 @@ import { refName, type Schema } from './types.js';
 export interface ServedDocument {
   key: string;
   text: string;
+  /** The text as UTF-8, encoded once (api/v1 is half a megabyte). */
+  bytes: Buffer;
   /** Upstream's ETag and `hash` query value: the uppercase hex SHA-512 of the text. */
   hash: string;
 }
@@ -91,12 +93,12 @@ export class OpenApiDocuments {
     for (const gv of groupVersions()) {
       const key = documentKey(gv.group, gv.version);
       const text = JSON.stringify(buildDocument(gv.group, gv.version, this.schemas));
-      const doc = { key, text, hash: documentHash(text) };
+      const doc = { key, text, bytes: Buffer.from(text), hash: documentHash(text) };
       byKey.set(key, doc);
       entries.push([key, { serverRelativeURL: `/openapi/v3/${key}?hash=${doc.hash}` }]);
     }
     const indexText = JSON.stringify({ paths: sortedObject(entries) });
-    this.built = { byKey, index: { key: '', text: indexText, hash: documentHash(indexText) } };
+    this.built = { byKey, index: { key: '', text: indexText, bytes: Buffer.from(indexText), hash: documentHash(indexText) } };
     return this.built;
   }
 

@@ -25,7 +25,7 @@ function sendDocument(req: FastifyRequest, reply: FastifyReply, doc: ServedDocum
   reply.header('etag', etag).header('content-type', 'application/json');
   const inm = req.headers['if-none-match'];
   if (inm !== undefined && inm.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return reply.code(304).send();
-  return reply.send(doc.text);
+  return reply.send(doc.bytes);
 }
 
 /**

@@ -295,6 +295,18 @@ export function sortKeys<T>(value: T): T {
 /**
  * Generates the component schemas of every type reachable from the served kinds, their lists, their subresource
  * kinds and the meta kinds the paths use (Status, DeleteOptions, WatchEvent, APIResourceList, Patch).
+ *
+ * Sources, field by field (client-node is generated from upstream's OpenAPI, but flattens some of it):
+ * - names, JSON names, types and formats: each client-node model's `attributeTypeMap`;
+ * - required-ness (`name:` versus `name?:`) and descriptions: the model's `.d.ts`;
+ * - the Go package of each type (hence its upstream name), the descriptions openapi-generator drops (fields that
+ *   reference another type), paragraph breaks, and the special types it flattens (Quantity is `string`,
+ *   RawExtension and FieldsV1 are `any`): kubernetes-types' declarations;
+ * - list and map metadata (merge keys, list types): the data table in apiserver/api/list-metadata.ts;
+ * - GVKs: the resource table.
+ * Shapes follow upstream's v3 documents: a reference with siblings is `allOf: [{$ref}]`, alone a bare `$ref`; keys
+ * sorted; primitives in lists and maps and required primitives default to their zero value, struct elements and a
+ * kind's metadata/spec/status to `{}`.
  */
 export function generateSchemas(src: Sources): Generated {
   const b = new SchemaBuilder(src);
