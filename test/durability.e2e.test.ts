@@ -135,11 +135,11 @@ stringData:
   password: hunter2
 `,
     );
-    await ok('create', '--validate=false', '-f', setup);
-    await ok('create', '--validate=false', '-n', NS, '-f', join(EXAMPLES, 'static-pod-web.yaml'));
-    await ok('create', '--validate=false', '-n', NS, '-f', join(EXAMPLES, 'mysql-statefulset.yaml'));
-    await ok('create', '--validate=false', '-n', NS, '-f', join(EXAMPLES, 'ssd-daemonset.yaml'));
-    await ok('create', '--validate=false', '-f', join(EXAMPLES, 'fluentd-elasticsearch-daemonset.yaml'));
+    await ok('create', '-f', setup);
+    await ok('create', '-n', NS, '-f', join(EXAMPLES, 'static-pod-web.yaml'));
+    await ok('create', '-n', NS, '-f', join(EXAMPLES, 'mysql-statefulset.yaml'));
+    await ok('create', '-n', NS, '-f', join(EXAMPLES, 'ssd-daemonset.yaml'));
+    await ok('create', '-f', join(EXAMPLES, 'fluentd-elasticsearch-daemonset.yaml'));
     // later writes on top of the creates: a label, an annotation, a patch, a deletion held by a finalizer, a deletion
     await ok('label', 'cm', 'settings', '-n', NS, 'tier=backend');
     await ok('annotate', 'pod', 'static-web', '-n', NS, 'note=durable');
@@ -239,7 +239,7 @@ stringData:
     expect(BigInt(cm.metadata.resourceVersion)).toBeGreaterThan(maxRV);
 
     const created = await manifest('after.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n  namespace: ${NS}\n`);
-    await ok('create', '--validate=false', '-f', created);
+    await ok('create', '-f', created);
     const after = await getJson({ resource: 'configmap', name: 'after', namespace: NS });
     expect(BigInt(after.metadata.resourceVersion)).toBeGreaterThan(BigInt(cm.metadata.resourceVersion));
 

@@ -1,11 +1,11 @@
 // End-to-end: the real kubectl (1.32, through the version dispatcher) against one `kubeling up` cluster.
 // Every expectation is what kubectl prints against a real 1.32 cluster (the project's kubectl contract).
-// Known limits at this stage: no OpenAPI (writes from files use --validate=false), no controllers/nodes/scheduler,
-// no server-side apply. Protobuf request bodies (`kubectl create namespace|configmap|…`) are in kubectl-protobuf.e2e.test.ts.
+// Known limits at this stage: no controllers/nodes/scheduler, no server-side apply. kubectl runs with its defaults
+// (--validate=strict). Protobuf request bodies (`kubectl create namespace|configmap|…`) are in kubectl-protobuf.e2e.test.ts.
 
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
@@ -152,7 +152,7 @@ describe.skipIf(!available)('kubectl against kubeling up', () => {
           const group = String(d.apiVersion).includes('/') ? `.${String(d.apiVersion).split('/')[0]}` : '';
           return `${String(d.kind).toLowerCase()}${group}/${d.metadata.name} created`;
         });
-        const r = await k('create', '--validate=false', '-f', path);
+        const r = await k('create', '-f', path);
         expect(r.code, `${f}: ${r.stderr}`).toBe(0);
         expect(r.stdout.trim().split('\n')).toEqual(expected);
       }
@@ -160,20 +160,20 @@ describe.skipIf(!available)('kubectl against kubeling up', () => {
 
     it('a second create -f fails with AlreadyExists', async () => {
       const pod = join(EXAMPLES, 'static-pod-web.yaml');
-      let r = await k('create', '--validate=false', '-f', pod);
+      let r = await k('create', '-f', pod);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(`Error from server (AlreadyExists): error when creating "${pod}": pods "static-web" already exists\n`);
 
       const ds = join(EXAMPLES, 'ssd-daemonset.yaml');
-      r = await k('create', '--validate=false', '-f', ds);
+      r = await k('create', '-f', ds);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`Error from server (AlreadyExists): error when creating "${ds}": daemonsets.apps "ssd-monitor" already exists\n`);
     });
 
     it('create -f into a namespace that does not exist fails with NotFound', async () => {
       const path = await manifest('cm-nons.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orphan\n  namespace: no-such-ns\ndata:\n  a: "1"\n');
-      const r = await k('create', '--validate=false', '-f', path);
+      const r = await k('create', '-f', path);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`Error from server (NotFound): error when creating "${path}": namespaces "no-such-ns" not found\n`);
     });
@@ -500,7 +500,7 @@ describe.skipIf(!available)('kubectl against kubeling up', () => {
   describe('Secrets as the real server stores them', () => {
     it('stringData is merged into base64 data and type defaults to Opaque', async () => {
       const f = await manifest('secret.yaml', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\nstringData:\n  password: hunter2\n');
-      expect(await ok('create', '--validate=false', '-f', f)).toBe('secret/token created\n');
+      expect(await ok('create', '-f', f)).toBe('secret/token created\n');
       const s = await getJson('secret', 'token');
       expect(s.type).toBe('Opaque');
       expect(s.data).toEqual({ password: Buffer.from('hunter2').toString('base64') });
@@ -539,14 +539,14 @@ spec:
 
     it('apply creates a namespace and a DaemonSet, then reports unchanged', async () => {
       const nsFile = await manifest('apply-ns.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
-      expect(await ok('apply', '--validate=false', '-f', nsFile)).toBe(`namespace/${ns} created\n`);
+      expect(await ok('apply', '-f', nsFile)).toBe(`namespace/${ns} created\n`);
       const f = await manifest('apply-ds.yaml', dsYaml('agent:v1'));
-      expect(await ok('apply', '--validate=false', '-f', f)).toBe('daemonset.apps/agent created\n');
+      expect(await ok('apply', '-f', f)).toBe('daemonset.apps/agent created\n');
       const live = await getJson('ds', 'agent', '-n', ns);
       const last = JSON.parse(live.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'] as string) as Json;
       expect(last).toMatchObject({ kind: 'DaemonSet', metadata: { name: 'agent', namespace: ns } });
-      expect(await ok('apply', '--validate=false', '-f', f)).toBe('daemonset.apps/agent unchanged\n');
-      expect(await ok('apply', '--validate=false', '-f', nsFile)).toBe(`namespace/${ns} unchanged\n`);
+      expect(await ok('apply', '-f', f)).toBe('daemonset.apps/agent unchanged\n');
+      expect(await ok('apply', '-f', nsFile)).toBe(`namespace/${ns} unchanged\n`);
       const again = await getJson('ds', 'agent', '-n', ns);
       expect(again.metadata.resourceVersion).toBe(live.metadata.resourceVersion);
     });
@@ -554,7 +554,7 @@ spec:
     it('apply of a modified manifest reports configured and the change is visible', async () => {
       const before = await getJson('ds', 'agent', '-n', ns);
       const f = await manifest('apply-ds.yaml', dsYaml('agent:v2', 'tier: backend'));
-      expect(await ok('apply', '--validate=false', '-f', f)).toBe('daemonset.apps/agent configured\n');
+      expect(await ok('apply', '-f', f)).toBe('daemonset.apps/agent configured\n');
       const after = await getJson('ds', 'agent', '-n', ns);
       expect(after.spec.template.spec.containers[0].image).toBe('agent:v2');
       expect(after.metadata.labels).toEqual({ app: 'agent', tier: 'backend' });
@@ -565,35 +565,35 @@ spec:
 
       // a label removed from the manifest is removed from the object (three-way merge)
       const f2 = await manifest('apply-ds.yaml', dsYaml('agent:v2'));
-      expect(await ok('apply', '--validate=false', '-f', f2)).toBe('daemonset.apps/agent configured\n');
+      expect(await ok('apply', '-f', f2)).toBe('daemonset.apps/agent configured\n');
       expect((await getJson('ds', 'agent', '-n', ns)).metadata.labels).toEqual({ app: 'agent' });
       expect((await getJson('ds', 'agent', '-n', ns)).metadata.generation).toBe(2);
 
       // the same on a pod: a label change
       const p1 = await manifest('apply-pod.yaml', podYaml('a'));
-      expect(await ok('apply', '--validate=false', '-f', p1)).toBe('pod/web created\n');
+      expect(await ok('apply', '-f', p1)).toBe('pod/web created\n');
       const p2 = await manifest('apply-pod.yaml', podYaml('b'));
-      expect(await ok('apply', '--validate=false', '-f', p2)).toBe('pod/web configured\n');
+      expect(await ok('apply', '-f', p2)).toBe('pod/web configured\n');
       expect(await ok('get', 'pod', 'web', '-n', ns, '-o', 'jsonpath={.metadata.labels.tier}')).toBe('b');
-      expect(await ok('apply', '--validate=false', '-f', p2)).toBe('pod/web unchanged\n');
+      expect(await ok('apply', '-f', p2)).toBe('pod/web unchanged\n');
     });
 
     it('apply --dry-run=server changes nothing', async () => {
       const before = await getJson('ds', 'agent', '-n', ns);
       const f = await manifest('apply-ds-dry.yaml', dsYaml('agent:v3'));
-      expect(await ok('apply', '--validate=false', '--dry-run=server', '-f', f)).toBe('daemonset.apps/agent configured (server dry run)\n');
+      expect(await ok('apply', '--dry-run=server', '-f', f)).toBe('daemonset.apps/agent configured (server dry run)\n');
       const after = await getJson('ds', 'agent', '-n', ns);
       expect(after).toEqual(before);
 
       const cm = await manifest('apply-cm-dry.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dry\n  namespace: ${ns}\ndata:\n  a: "1"\n`);
-      expect(await ok('apply', '--validate=false', '--dry-run=server', '-f', cm)).toBe('configmap/dry created (server dry run)\n');
+      expect(await ok('apply', '--dry-run=server', '-f', cm)).toBe('configmap/dry created (server dry run)\n');
       expect(await k('get', 'cm', 'dry', '-n', ns)).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): configmaps "dry" not found\n' });
     });
 
     it('replace -f reports replaced and stores the new object', async () => {
       const before = await getJson('ds', 'agent', '-n', ns);
       const f = await manifest('replace-ds.yaml', dsYaml('agent:v4', 'tier: replaced'));
-      expect(await ok('replace', '--validate=false', '-f', f)).toBe('daemonset.apps/agent replaced\n');
+      expect(await ok('replace', '-f', f)).toBe('daemonset.apps/agent replaced\n');
       const after = await getJson('ds', 'agent', '-n', ns);
       expect(after.spec.template.spec.containers[0].image).toBe('agent:v4');
       expect(after.metadata.labels).toEqual({ app: 'agent', tier: 'replaced' });
@@ -602,9 +602,27 @@ spec:
       expect(after.metadata.creationTimestamp).toBe(before.metadata.creationTimestamp);
 
       const missing = await manifest('replace-missing.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ghost\n  namespace: ${ns}\n`);
-      const r = await k('replace', '--validate=false', '-f', missing);
+      const r = await k('replace', '-f', missing);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`Error from server (NotFound): error when replacing "${missing}": configmaps "ghost" not found\n`);
+    });
+
+    it('edit runs $EDITOR on the live object and patches what changed', async () => {
+      const before = await getJson('ds', 'agent', '-n', ns);
+      const editor = await manifest('editor.sh', '#!/bin/sh\nsed -i -e "s/image: agent:v4/image: agent:v5/" -e "s/tier: replaced/tier: edited/" "$1"\n');
+      await chmod(editor, 0o755);
+      const r = await kubectl(['edit', 'ds', 'agent', '-n', ns], { env: { EDITOR: editor, KUBE_EDITOR: editor } });
+      expect(r).toEqual({ code: 0, stdout: 'daemonset.apps/agent edited\n', stderr: '' });
+      const after = await getJson('ds', 'agent', '-n', ns);
+      expect(after.spec.template.spec.containers[0].image).toBe('agent:v5');
+      expect(after.metadata.labels).toEqual({ app: 'agent', tier: 'edited' });
+      expect(after.metadata.uid).toBe(before.metadata.uid);
+      expect(after.metadata.generation).toBe(before.metadata.generation + 1);
+
+      // An editor that changes nothing: no request, and kubectl says so.
+      const noop = await manifest('noop-editor.sh', '#!/bin/sh\ntrue\n');
+      await chmod(noop, 0o755);
+      expect(await kubectl(['edit', 'ds', 'agent', '-n', ns], { env: { EDITOR: noop, KUBE_EDITOR: noop } })).toMatchObject({ code: 0, stderr: 'Edit cancelled, no changes made.\n' });
     });
   });
 
@@ -613,7 +631,7 @@ spec:
 
     it('on a namespace: add, refuse without --overwrite, overwrite, remove', async () => {
       const f = await manifest('labels-ns.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`);
-      expect(await ok('create', '--validate=false', '-f', f)).toBe(`namespace/${ns} created\n`);
+      expect(await ok('create', '-f', f)).toBe(`namespace/${ns} created\n`);
       const labels = async (): Promise<Json> => (await getJson('ns', ns)).metadata.labels as Json;
 
       expect(await ok('label', 'ns', ns, 'team=a')).toBe(`namespace/${ns} labeled\n`);
@@ -648,7 +666,7 @@ spec:
 
     it('on a configmap: add, refuse without --overwrite, overwrite, remove', async () => {
       const f = await manifest('labels-cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: ${ns}\n  labels:\n    app: cfg\ndata:\n  a: "1"\n`);
-      expect(await ok('create', '--validate=false', '-f', f)).toBe('configmap/cfg created\n');
+      expect(await ok('create', '-f', f)).toBe('configmap/cfg created\n');
       const meta = async (): Promise<Json> => (await getJson('cm', 'cfg', '-n', ns)).metadata as Json;
 
       expect(await ok('label', 'cm', 'cfg', '-n', ns, 'tier=web')).toBe('configmap/cfg labeled\n');
@@ -694,7 +712,7 @@ spec:
         })
         .join('---\n');
       const f = await manifest('delete-setup.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n---\n${pods}`);
-      await ok('create', '--validate=false', '-f', f);
+      await ok('create', '-f', f);
     });
 
     it('delete pod waits and prints pod "x" deleted', async () => {
@@ -704,7 +722,7 @@ spec:
 
     it('delete -f deletes every object of a manifest', async () => {
       const f = await manifest('delete-f.yaml', `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p4\n  namespace: ${ns}\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c4\n  namespace: ${ns}\n`);
-      expect(await ok('create', '--validate=false', '-f', f)).toBe('pod/p4 created\nconfigmap/c4 created\n');
+      expect(await ok('create', '-f', f)).toBe('pod/p4 created\nconfigmap/c4 created\n');
       expect(await k('delete', '-f', f)).toEqual({ code: 0, stdout: 'pod "p4" deleted\nconfigmap "c4" deleted\n', stderr: '' });
       expect((await k('get', 'pod', 'p4', '-n', ns)).code).toBe(1);
       expect((await k('get', 'cm', 'c4', '-n', ns)).code).toBe(1);
@@ -729,7 +747,7 @@ spec:
 
     it('a finalizer holds a deleted configmap until it is removed', async () => {
       const f = await manifest('held.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: held\n  namespace: ${ns}\n  finalizers:\n  - example.com/hold\ndata:\n  a: "1"\n`);
-      expect(await ok('create', '--validate=false', '-f', f)).toBe('configmap/held created\n');
+      expect(await ok('create', '-f', f)).toBe('configmap/held created\n');
       const t0 = Date.now();
       expect(await k('delete', 'cm', 'held', '-n', ns, '--wait=false')).toEqual({ code: 0, stdout: 'configmap "held" deleted\n', stderr: '' });
       expect(Date.now() - t0).toBeLessThan(10_000);
@@ -758,7 +776,7 @@ spec:
     it('deleting a namespace removes its contents and then the namespace', async () => {
       const ns = 'e2e-life';
       const f = await manifest('life.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inner\n  namespace: ${ns}\ndata:\n  a: "1"\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: inner-pod\n  namespace: ${ns}\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n`);
-      expect(await ok('create', '--validate=false', '-f', f)).toBe(`namespace/${ns} created\nconfigmap/inner created\npod/inner-pod created\n`);
+      expect(await ok('create', '-f', f)).toBe(`namespace/${ns} created\nconfigmap/inner created\npod/inner-pod created\n`);
       expect(await ok('get', 'cm', 'inner', '-n', ns, '-o', 'name')).toBe('configmap/inner\n');
 
       const r = await kubectl(['delete', 'ns', ns], { timeoutMs: 25_000 });
@@ -774,9 +792,83 @@ spec:
     it('a pod without an image is Invalid', async () => {
       const f = await manifest('bad.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n');
       const expected = { code: 1, stdout: '', stderr: 'The Pod "bad" is invalid: spec.containers[0].image: Required value\n' };
-      expect(await k('create', '--validate=false', '-f', f)).toEqual(expected);
-      expect(await k('apply', '--validate=false', '-f', f)).toEqual(expected);
+      expect(await k('create', '-f', f)).toEqual(expected);
+      expect(await k('apply', '-f', f)).toEqual(expected);
       expect((await k('get', 'pod', 'bad')).code).toBe(1);
+    });
+  });
+
+  describe('OpenAPI: explain and server-side field validation', () => {
+    it('explain pod.spec.containers prints the field, its type and its fields with their documentation', async () => {
+      const out = await ok('explain', 'pod.spec.containers');
+      expect(out).toMatch(/^KIND: {7}Pod\nVERSION: {4}v1\n\nFIELD: containers <\[\]Container>\n\n\nDESCRIPTION:\n {4}List of containers belonging to the pod\./);
+      expect(out).toContain('\n    A single application container that you want to run within a pod.\n');
+      expect(out).toContain('\nFIELDS:\n  args\t<[]string>\n    Arguments to the entrypoint.');
+      expect(out).toContain('\n  image\t<string>\n');
+      expect(out).toContain('\n  name\t<string> -required-\n    Name of the container specified as a DNS_LABEL.');
+      expect(out).toContain('\n  ports\t<[]ContainerPort>\n');
+      expect(out).toContain('\n  resources\t<ResourceRequirements>\n');
+    });
+
+    it('explain ds names the group, kind and version, and lists the top-level fields', async () => {
+      const out = await ok('explain', 'ds');
+      expect(out).toMatch(/^GROUP: {6}apps\nKIND: {7}DaemonSet\nVERSION: {4}v1\n\nDESCRIPTION:\n {4}DaemonSet represents the configuration of a daemon set\.\n/);
+      const fields = [...out.matchAll(/^ {2}(\w+)\t<([^>]+)>/gm)].map((m) => `${m[1]} <${m[2]}>`);
+      expect(fields).toEqual(['apiVersion <string>', 'kind <string>', 'metadata <ObjectMeta>', 'spec <DaemonSetSpec>', 'status <DaemonSetStatus>']);
+      expect(out).toContain('  metadata\t<ObjectMeta>\n    Standard object\'s metadata. More info:\n');
+    });
+
+    it('explain sts.spec --recursive prints the whole tree of field names and types', async () => {
+      const out = await ok('explain', 'sts.spec', '--recursive');
+      expect(out).toMatch(/^GROUP: {6}apps\nKIND: {7}StatefulSet\nVERSION: {4}v1\n\nFIELD: spec <StatefulSetSpec>\n/);
+      for (const line of [
+        '  replicas\t<integer>',
+        '  selector\t<LabelSelector> -required-',
+        '    matchLabels\t<map[string]string>',
+        '  serviceName\t<string>',
+        '  template\t<PodTemplateSpec> -required-',
+        '    spec\t<PodSpec>',
+        '      containers\t<[]Container> -required-',
+        '        image\t<string>',
+        '        livenessProbe\t<Probe>',
+        '          httpGet\t<HTTPGetAction>',
+        '            port\t<IntOrString> -required-',
+        '  updateStrategy\t<StatefulSetUpdateStrategy>',
+        '  volumeClaimTemplates\t<[]PersistentVolumeClaim>',
+      ]) expect(out.split('\n'), line).toContain(line);
+      expect(await ok('explain', 'pod.spec.containers.resources.limits')).toMatch(/^FIELD: limits <map\[string\]Quantity>$/m);
+      expect(await ok('explain', 'pod.metadata.creationTimestamp')).toMatch(/^FIELD: creationTimestamp <string>$/m);
+      expect(await k('explain', 'pod.spec.nope')).toMatchObject({ code: 1, stderr: 'error: field "nope" does not exist\n' });
+    });
+
+    const bogus = (name: string): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  bogusField: 1\n  containers:\n  - name: c\n    image: busybox:1.36\n`;
+
+    it('--validate=strict (the default) refuses an unknown field with the server\'s error', async () => {
+      const f = await manifest('bad-field.yaml', bogus('bad-field'));
+      for (const args of [['create', '-f', f], ['apply', '-f', f], ['create', '--validate=strict', '-f', f]]) {
+        const r = await k(...args);
+        expect(r, args.join(' ')).toEqual({
+          code: 1,
+          stdout: '',
+          stderr: `Error from server (BadRequest): error when creating "${f}": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.bogusField"\n`,
+        });
+      }
+      expect((await k('get', 'pod', 'bad-field')).code).toBe(1);
+    });
+
+    it('--validate=warn creates, prints the server\'s warning and drops the field', async () => {
+      const f = await manifest('warn-field.yaml', bogus('warn-field'));
+      const r = await k('create', '--validate=warn', '-f', f);
+      expect(r).toEqual({ code: 0, stdout: 'pod/warn-field created\n', stderr: 'Warning: unknown field "spec.bogusField"\n' });
+      expect((await getJson('pod', 'warn-field')).spec).not.toHaveProperty('bogusField');
+      expect(await ok('delete', 'pod', 'warn-field', '--wait=false')).toBe('pod "warn-field" deleted\n');
+    });
+
+    it('--validate=false sends fieldValidation=Ignore: no error, no warning', async () => {
+      const f = await manifest('ignore-field.yaml', bogus('ignore-field'));
+      expect(await k('create', '--validate=false', '-f', f)).toEqual({ code: 0, stdout: 'pod/ignore-field created\n', stderr: '' });
+      expect(await ok('delete', 'pod', 'ignore-field', '--wait=false')).toBe('pod "ignore-field" deleted\n');
     });
   });
 

@@ -11,6 +11,7 @@ import { parsePath } from './paths.js';
 import { handleResource, type HandlerContext } from './resource-handlers.js';
 import { OUTPUT_TYPES, jsonTextToYaml, outputFormat } from './negotiate.js';
 import { DRAIN_BYTES, clientError, frameworkError, readBody } from './http-edge.js';
+import { registerOpenApi } from './openapi.js';
 
 /** The largest request body the server reads (upstream's 3 MiB limit). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -141,6 +142,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       return reply.send(verbose ? `[+]ping ok\n[+]log ok\n[+]storage ok\n${name} check passed\n` : 'ok');
     });
   }
+  registerOpenApi(app);
   const handler = discoveryOrResource(ctx);
   for (const path of ['/api', '/api/*', '/apis', '/apis/*']) {
     app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: path, handler });

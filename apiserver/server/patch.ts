@@ -12,6 +12,14 @@ import { schemaFor, strategicMergePatch } from '../patch/strategic.js';
 import { BodyError, parseJsonText } from './body.js';
 import { mediaType, typeMetaError, unreadableTypeMeta } from './negotiate.js';
 import { checkKind, checkName, checkNamespace, inStoredOrder, type BodyTarget } from './typed-body.js';
+import type { FieldChecks } from './field-validation.js';
+
+/** Field validation of one PATCH: the errors of the patch body itself, and what the stored object already had. */
+interface PatchFieldChecks {
+  checks: FieldChecks;
+  patchErrs: readonly string[];
+  stored: ReadonlySet<string>;
+}
 
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -66,7 +74,7 @@ function applyTo(type: PatchType, r: BodyTarget['resource'], current: KObject, p
  * (422 quoting the patched JSON), strategic ones converted from the merged map (422 quoting the patch). A result
  * that changes apiVersion or kind is refused like a create body (400).
  */
-function decodePatched(type: PatchType, t: BodyTarget, result: unknown, patch: unknown): KObject {
+function decodePatched(type: PatchType, t: BodyTarget, result: unknown, patch: unknown, fields?: PatchFieldChecks): KObject {
   const r = t.resource;
   const quoted = (): string => (type === STRATEGIC ? goValue(patch) : JSON.stringify(result));
   const problem = sanitizeJson(result);
@@ -79,6 +87,7 @@ function decodePatched(type: PatchType, t: BodyTarget, result: unknown, patch: u
   const goType = goTypeOfKind(r.kind);
   const err = (type === STRATEGIC ? convertError(body, goType) : undefined) ?? decodeError(body, goType);
   if (err) throw undecodablePatched(quoted(), err);
+  fields?.checks.checkPatched(r, body, fields.stored, fields.patchErrs, (detail) => undecodablePatched(quoted(), detail));
   return inStoredOrder(r, body);
 }
 
@@ -87,13 +96,18 @@ function decodePatched(type: PatchType, t: BodyTarget, result: unknown, patch: u
  * Invariants (upstream patch handler): the result decodes into the endpoint's kind; its namespace and name are
  * the URL's (400); a metadata.resourceVersion left in it that differs from the stored one is a conflict (409).
  */
-export function preparePatch(t: BodyTarget & { name: string }, type: PatchType, raw: unknown): (current: KObject) => KObject {
+export function preparePatch(t: BodyTarget & { name: string }, type: PatchType, raw: unknown, checks?: FieldChecks): (current: KObject) => KObject {
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
-  let patch: { value: unknown } | undefined;
+  let patch: { value: unknown; patchErrs: string[] } | undefined;
   return (current) => {
-    patch ??= { value: parsePatch(type, buf) };
+    if (!patch) {
+      const value = parsePatch(type, buf);
+      patch = { value, patchErrs: checks ? checks.patchErrors(type === JSON_PATCH, value) : [] };
+    }
     const storedRV = current.metadata.resourceVersion;
-    const obj = decodePatched(type, t, applyTo(type, t.resource, current, patch.value), patch.value);
+    // Read before the patch is applied: merge and JSON patches change `current` in place.
+    const fields = checks && { checks, patchErrs: patch.patchErrs, stored: checks.storedUnknown(t.resource, current) };
+    const obj = decodePatched(type, t, applyTo(type, t.resource, current, patch.value), patch.value, fields);
     checkNamespace(t, obj.metadata);
     checkName(t, obj.metadata);
     const rv = obj.metadata.resourceVersion;

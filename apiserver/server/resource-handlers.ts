@@ -12,6 +12,7 @@ import { listPredicate } from './selectors.js';
 import { patchType, preparePatch } from './patch.js';
 import { requestedDelete } from './delete-options.js';
 import { checkBody } from './typed-body.js';
+import { fieldChecks } from './field-validation.js';
 import { tableOf } from './tables.js';
 import { serveWatch } from './watch.js';
 
@@ -83,8 +84,8 @@ async function handlePut(ctx: HandlerContext, req: FastifyRequest, reply: Fastif
   const r = t.resource;
   const name = t.name!;
   const dryRun = dryRunParam(q, 'UpdateOptions');
-  fieldValidationParam(q, 'UpdateOptions');
-  const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'update');
+  const fields = fieldChecks(fieldValidationParam(q, 'UpdateOptions'), reply, req.headers['content-type'], req.body);
+  const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'update', fields);
   try {
     return await ctx.registry.update(r, t.namespace, name, structuredClone(body), { dryRun, subresource: sub });
   } catch (e) {
@@ -114,8 +115,8 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
     case 'POST': {
       if (t.name !== undefined) throw S.methodNotSupported();
       write.dryRun = dryRunParam(q, 'CreateOptions');
-      fieldValidationParam(q, 'CreateOptions');
-      const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'create');
+      const fields = fieldChecks(fieldValidationParam(q, 'CreateOptions'), reply, req.headers['content-type'], req.body);
+      const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'create', fields);
       const created = await ctx.registry.create(r, t.namespace, body, { dryRun: write.dryRun });
       reply.code(201);
       return created;
@@ -127,9 +128,9 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
       if (t.name === undefined || sub === 'finalize') throw S.methodNotSupported();
       const type = patchType(req.headers['content-type']);
       write.dryRun = dryRunParam(q, 'PatchOptions');
-      fieldValidationParam(q, 'PatchOptions');
+      const fields = fieldChecks(fieldValidationParam(q, 'PatchOptions'), reply, req.headers['content-type'], req.body);
       const target = { resource: r, namespace: t.namespace, name: t.name };
-      return ctx.registry.guaranteedUpdate(r, t.namespace, t.name, preparePatch(target, type, req.body), write);
+      return ctx.registry.guaranteedUpdate(r, t.namespace, t.name, preparePatch(target, type, req.body, fields), write);
     }
     case 'DELETE':
       if (sub !== undefined) throw S.methodNotSupported();

@@ -5,6 +5,7 @@ import { findByKind, groupVersion, type ResourceInfo } from '../api/resources.js
 import { isPlainObject, type KObject } from '../api/types.js';
 import { decodeError } from '../api/go-decode.js';
 import { goTypeOfKind } from '../api/go-types.js';
+import type { FieldChecks } from './field-validation.js';
 
 /** The part of a request target these checks need. */
 export interface BodyTarget {
@@ -77,14 +78,16 @@ export function checkName(t: BodyTarget, meta: KObject['metadata']): void {
 
 /**
  * Checks a create or update body as upstream's handlers and decoder do, in their order: kind (400), typed fields
- * (400 `<Kind> in version "<v>" cannot be handled as a <Kind>: json: …`), namespace (400), and for an update the
- * name (400). Returns the object in stored order with the endpoint's apiVersion and kind.
+ * (400 `<Kind> in version "<v>" cannot be handled as a <Kind>: json: …`), unknown and duplicate fields when
+ * `fields` asks (400 `… strict decoding error: …`, or warnings), namespace (400), and for an update the name (400).
+ * Returns the object in stored order with the endpoint's apiVersion and kind.
  */
-export function checkBody(t: BodyTarget, body: Record<string, unknown>, verb: 'create' | 'update'): KObject {
+export function checkBody(t: BodyTarget, body: Record<string, unknown>, verb: 'create' | 'update', fields?: FieldChecks): KObject {
   const r = t.resource;
   checkKind(r, body);
   const err = typedError(r, body);
   if (err) throw S.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: ${err}`);
+  fields?.checkObject(r, body);
   const obj = inStoredOrder(r, body);
   if (!isPlainObject(obj.metadata)) obj.metadata = {};
   const meta = obj.metadata;
