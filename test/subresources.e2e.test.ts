@@ -298,6 +298,24 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       expect((await k('get', 'pod', 'd1')).code).toBe(1);
       expect((await getJson('node', 'n3')).spec.unschedulable).toBe(true);
     });
+
+    it('a PodDisruptionBudget with no disruptions allowed makes drain retry; once one is allowed it drains', async () => {
+      await ok('uncordon', 'n3');
+      await apply('guarded.yaml', pod('guarded', ['c'], { app: 'guarded' }));
+      await bind('guarded', 'n3');
+      await ok('patch', 'pod', 'guarded', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { ...JSON.parse(running('c')).status, conditions: [{ type: 'Ready', status: 'True' }] } }));
+      await apply('pdb.yaml', 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: guard\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: guarded\n');
+      // What the disruption controller would write: it has seen the budget, and the one healthy pod is needed.
+      const budget = (allowed: number): string => JSON.stringify({ status: { observedGeneration: 1, disruptionsAllowed: allowed, currentHealthy: 1 + allowed, desiredHealthy: 1, expectedPods: 1 + allowed } });
+      await ok('patch', 'pdb', 'guard', '--subresource=status', '--type=merge', '-p', budget(0));
+      const blocked = await k('drain', 'n3', '--ignore-daemonsets', '--force', '--grace-period=0', '--timeout=2s');
+      expect(blocked.code).toBe(1);
+      expect(blocked.stderr).toContain('error when evicting pods/"guarded" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod\'s disruption budget.');
+      expect((await getJson('pod', 'guarded')).metadata.deletionTimestamp).toBeUndefined();
+      await ok('patch', 'pdb', 'guard', '--subresource=status', '--type=merge', '-p', budget(1));
+      expect(await ok('drain', 'n3', '--ignore-daemonsets', '--force', '--grace-period=0')).toContain('pod/guarded evicted');
+      expect((await getJson('pdb', 'guard')).status.disruptionsAllowed).toBe(0);
+    });
   });
 
   describe('logs', () => {
