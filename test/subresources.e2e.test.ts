@@ -270,6 +270,12 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       await apply('drain.yaml', [pod('d1'), pod('d2')].join('---\n'));
       await bind('d1', 'n3');
       await bind('d2', 'n3');
+      // A DaemonSet's pod, as its controller would create it: drain --ignore-daemonsets leaves it alone.
+      await apply('drain-ds.yaml', STS.split('---\n')[1]!.replace(/agent/g, 'drain-agent'));
+      const ds = await getJson('ds', 'drain-agent');
+      const owner = { apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'drain-agent', uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true };
+      await apply('ds-pod.yaml', pod('ds-pod').replace('  labels:', `  ownerReferences: ${JSON.stringify([owner])}\n  labels:`));
+      await bind('ds-pod', 'n3');
     });
 
     it('refuses pods without a controller unless --force, after cordoning', async () => {
@@ -284,6 +290,7 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       const r = await k('drain', 'n3', '--ignore-daemonsets', '--force', '--timeout=3s');
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('evicting pod default/d1');
+      expect(r.stderr).toContain('Warning: deleting Pods that declare no controller: default/d1, default/d2; ignoring DaemonSet-managed Pods: default/ds-pod');
       expect(r.stderr).toContain('error when waiting for pod "d1" in namespace "default" to terminate');
       const d1 = await getJson('pod', 'd1');
       expect(d1.metadata.deletionGracePeriodSeconds).toBe(30);
@@ -295,7 +302,9 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       expect(out).toContain('pod/d1 evicted');
       expect(out).toContain('pod/d2 evicted');
       expect(out).toMatch(/node\/n3 drained\n$/);
+      expect(out).not.toContain('ds-pod');
       expect((await k('get', 'pod', 'd1')).code).toBe(1);
+      expect((await getJson('pod', 'ds-pod')).metadata.deletionTimestamp).toBeUndefined();
       expect((await getJson('node', 'n3')).spec.unschedulable).toBe(true);
     });
 

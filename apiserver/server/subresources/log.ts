@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import * as S from '../../api/status.js';
 import { R } from '../../api/resources.js';
 import { isPlainObject, type KObject } from '../../api/types.js';
+import { rfc3339Error } from '../../api/go-text.js';
 import { emptyLogSource, logContainer, type PodLogOptions } from '../../registry/pod-logs.js';
 import { boolParam, intParam, type Query } from '../query.js';
 import type { HandlerContext, ResourceTarget } from '../resource-handlers.js';
@@ -24,14 +25,26 @@ export function logOptions(q: Query, pod: string): PodLogOptions {
   if (tailLines !== undefined) opts.tailLines = tailLines;
   if (sinceSeconds !== undefined) opts.sinceSeconds = sinceSeconds;
   if (limitBytes !== undefined) opts.limitBytes = limitBytes;
-  if (q.sinceTime) opts.sinceTime = q.sinceTime;
+  if (q.sinceTime) {
+    const bad = rfc3339Error(q.sinceTime);
+    if (bad) throw S.badRequest(bad);
+    opts.sinceTime = q.sinceTime;
+  }
   const errs: S.FieldError[] = [];
   if (tailLines !== undefined && tailLines < 0) errs.push({ type: 'Invalid', field: 'tailLines', value: tailLines, detail: 'must be greater than or equal to 0' });
   if (limitBytes !== undefined && limitBytes < 1) errs.push({ type: 'Invalid', field: 'limitBytes', value: limitBytes, detail: 'must be greater than 0' });
   if (sinceSeconds !== undefined && opts.sinceTime !== undefined) errs.push({ type: 'Forbidden', field: '', detail: 'at most one of `sinceTime` or `sinceSeconds` may be specified' });
   else if (sinceSeconds !== undefined && sinceSeconds < 1) errs.push({ type: 'Invalid', field: 'sinceSeconds', value: sinceSeconds, detail: 'must be greater than 0' });
-  if (errs.length) throw S.invalid('PodLogOptions', '', pod, errs);
+  if (errs.length) throw invalidOptions(pod, errs);
   return opts;
+}
+
+/** 422 for PodLogOptions; Go prints `field: ` even for the empty root path (`is invalid: : Forbidden: …`). */
+function invalidOptions(pod: string, errs: S.FieldError[]): S.ApiError {
+  const e = S.invalid('PodLogOptions', '', pod, errs);
+  const parts = errs.map((x) => `${x.field}: ${S.fieldErrorBody(x)}`);
+  e.status.message = `PodLogOptions "${pod}" is invalid: ${parts.length === 1 ? parts[0]! : `[${parts.join(', ')}]`}`;
+  return e;
 }
 
 /** Ends `signal` when the pod is deleted (or replaced by one with another uid). */

@@ -196,6 +196,8 @@ describe('pods/log', () => {
     ['?tailLines=-1', ['c'], 422, 'PodLogOptions "p" is invalid: tailLines: Invalid value: -1: must be greater than or equal to 0'],
     ['?limitBytes=0', ['c'], 422, 'PodLogOptions "p" is invalid: limitBytes: Invalid value: 0: must be greater than 0'],
     ['?follow=maybe', ['c'], 400, 'strconv.ParseBool: parsing "maybe": invalid syntax'],
+    ['?sinceTime=yesterday', ['c'], 400, 'parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006"'],
+    ['?sinceTime=2024-01-01T00:00:00Z&sinceSeconds=5', ['c'], 422, 'PodLogOptions "p" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified'],
   ])('%s on containers %j: %i %s', async (query, containers, code, message) => {
     await createPod('p', containers);
     const res = await req('GET', `${PODS}/p/log${query}`);
