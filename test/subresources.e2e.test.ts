@@ -176,6 +176,9 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       expect(sts.metadata.generation).toBe(2);
       const scale = JSON.parse(await ok('get', '--raw', '/apis/apps/v1/namespaces/default/statefulsets/web/scale')) as Json;
       expect(scale).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 3 }, status: { replicas: 0, selector: 'app=web' } });
+      const table = (await ok('get', 'sts', 'web', '--subresource=scale')).split('\n');
+      expect(table[0]).toMatch(/^NAME\s+DESIRED\s+AVAILABLE\s+AGE$/);
+      expect(table[1]).toMatch(/^web\s+3\s+0\s+\d+s$/);
     });
 
     it('--current-replicas and --resource-version are preconditions', async () => {
@@ -287,7 +290,7 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
     });
 
     it('evicts; with no kubelet to confirm, the pods stay Terminating and drain times out, as on a real cluster', async () => {
-      const r = await k('drain', 'n3', '--ignore-daemonsets', '--force', '--timeout=3s');
+      const r = await k('drain', 'n3', '--ignore-daemonsets', '--force', '--timeout=8s');
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('evicting pod default/d1');
       expect(r.stderr).toContain('Warning: deleting Pods that declare no controller: default/d1, default/d2; ignoring DaemonSet-managed Pods: default/ds-pod');

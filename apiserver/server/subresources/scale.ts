@@ -4,7 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as S from '../../api/status.js';
 import type { KObject } from '../../api/types.js';
 import { SCALE, applyScale, scaleOf } from '../../registry/scale.js';
-import { decodeObjectBody } from '../negotiate.js';
+import { decodeObjectBody, wantsTable } from '../negotiate.js';
+import { tableOf } from '../tables.js';
 import { patchType, preparePatch } from '../patch.js';
 import { dryRunParam, fieldValidationParam, type Query } from '../query.js';
 import type { HandlerContext, ResourceTarget } from '../resource-handlers.js';
@@ -32,8 +33,11 @@ export async function handleScale(ctx: HandlerContext, req: FastifyRequest, _rep
   const name = t.name!;
   const target = { resource: SCALE, namespace: ns, name };
   switch (req.method) {
-    case 'GET':
-      return scaleOf(await ctx.registry.get(r, ns, name));
+    case 'GET': {
+      const scale = scaleOf(await ctx.registry.get(r, ns, name));
+      if (!wantsTable(req.headers.accept)) return scale;
+      return tableOf(SCALE, [scale], { resourceVersion: scale.metadata.resourceVersion }, q.includeObject, ctx.now());
+    }
     case 'PUT': {
       const dryRun = dryRunParam(q, 'UpdateOptions');
       fieldValidationParam(q, 'UpdateOptions');

@@ -244,6 +244,10 @@ describe('statefulsets/scale', () => {
       status: { replicas: 0, selector: 'app=web,tier in (a,b)' },
     });
     expect((await req('GET', `${STS}/nope/scale`)).body.message).toBe('statefulsets.apps "nope" not found');
+    const table = await app.inject({ method: 'GET', url: `${STS}/web/scale`, headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    const t = JSON.parse(table.body) as Json;
+    expect(t.columnDefinitions.map((c: Json) => `${c.name}/${c.type}/${c.format}`)).toEqual(['Name/string/', 'Desired/integer/', 'Available/integer/', 'Age/string/']);
+    expect(t.rows[0].cells.slice(0, 3)).toEqual(['web', 2, 0]);
     expect((await req('GET', '/apis/apps/v1/namespaces/default/daemonsets/x/scale')).code).toBe(404);
   });
 
