@@ -320,7 +320,7 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       // What the disruption controller would write: it has seen the budget, and the one healthy pod is needed.
       const budget = (allowed: number): string => JSON.stringify({ status: { observedGeneration: 1, disruptionsAllowed: allowed, currentHealthy: 1 + allowed, desiredHealthy: 1, expectedPods: 1 + allowed } });
       await ok('patch', 'pdb', 'guard', '--subresource=status', '--type=merge', '-p', budget(0));
-      const blocked = await k('drain', 'n3', '--ignore-daemonsets', '--force', '--grace-period=0', '--timeout=2s');
+      const blocked = await k('drain', 'n3', '--ignore-daemonsets', '--force', '--grace-period=0', '--timeout=4s');
       expect(blocked.code).toBe(1);
       expect(blocked.stderr).toContain('error when evicting pods/"guarded" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod\'s disruption budget.');
       expect((await getJson('pod', 'guarded')).metadata.deletionTimestamp).toBeUndefined();
