@@ -291,11 +291,15 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
 
     it('evicts; with no kubelet to confirm, the pods stay Terminating and drain times out, as on a real cluster', async () => {
       const r = await k('drain', 'n3', '--ignore-daemonsets', '--force', '--timeout=8s');
-      expect(r.code).toBe(1);
-      expect(r.stdout).toContain('evicting pod default/d1');
-      expect(r.stderr).toContain('Warning: deleting Pods that declare no controller: default/d1, default/d2; ignoring DaemonSet-managed Pods: default/ds-pod');
-      expect(r.stderr).toContain('error when waiting for pod "d1" in namespace "default" to terminate');
-      const d1 = await getJson('pod', 'd1');
+      const all = `stdout: ${r.stdout}\nstderr: ${r.stderr}`;
+      expect(r.code, all).toBe(1);
+      expect(r.stdout, all).toContain('evicting pod default/d1');
+      expect(r.stderr, all).toContain('Warning: deleting Pods that declare no controller: default/d1, default/d2; ignoring DaemonSet-managed Pods: default/ds-pod');
+      expect(r.stderr, all).toMatch(/error when (waiting for pod "d1" in namespace "default" to terminate|evicting pods\/"d1")/);
+      const d1 = await waitFor(async () => {
+        const p = await getJson('pod', 'd1');
+        return p.metadata.deletionTimestamp ? p : undefined;
+      }, 10_000, 'd1 to be terminating');
       expect(d1.metadata.deletionGracePeriodSeconds).toBe(30);
       expect(d1.status.conditions).toContainEqual(expect.objectContaining({ type: 'DisruptionTarget', reason: 'EvictionByEvictionAPI' }));
     });
@@ -351,7 +355,10 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       expect(defaulted.code, defaulted.stderr).toBe(0);
       expect(defaulted.stdout).toBe('');
       expect(defaulted.stderr).toContain('Defaulted container "c1" out of: c1, c2');
-      expect(await ok('logs', 'duo', '-c', 'c1', '--timestamps', '--tail=5')).toBe('');
+      expect(await ok('logs', 'duo', '-c', 'c1', '--timestamps', '--tail=5', '--since=1h', '--limit-bytes=100')).toBe('');
+      const previous = await k('logs', 'duo', '-c', 'c1', '--previous');
+      expect(previous.code).toBe(1);
+      expect(previous.stderr).toContain('Error from server (BadRequest): previous terminated container "c1" in pod "duo" not found');
       const bad = await k('logs', 'duo', '-c', 'zz');
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('container zz is not valid for pod duo');
