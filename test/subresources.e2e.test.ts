@@ -296,10 +296,8 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       expect(r.stdout, all).toContain('evicting pod default/d1');
       expect(r.stderr, all).toContain('Warning: deleting Pods that declare no controller: default/d1, default/d2; ignoring DaemonSet-managed Pods: default/ds-pod');
       expect(r.stderr, all).toMatch(/error when (waiting for pod "d1" in namespace "default" to terminate|evicting pods\/"d1")/);
-      const d1: Json = await waitFor(async () => {
-        const p = await getJson('pod', 'd1');
-        return p.metadata.deletionTimestamp ? p : false;
-      }, 10_000, 'd1 to be terminating');
+      await waitFor(async () => !!(await getJson('pod', 'd1')).metadata.deletionTimestamp, 10_000, 'd1 to be terminating');
+      const d1 = await getJson('pod', 'd1');
       expect(d1.metadata.deletionGracePeriodSeconds).toBe(30);
       expect(d1.status.conditions).toContainEqual(expect.objectContaining({ type: 'DisruptionTarget', reason: 'EvictionByEvictionAPI' }));
     });
