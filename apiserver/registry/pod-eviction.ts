@@ -122,7 +122,7 @@ async function markAndDelete(deps: EvictionDeps, ns: string, name: string, opts:
   await deps.registry.delete(R.pods, ns, name, options);
 }
 
-/** Deletes a pod no budget protects, retrying conflicts unless the caller gave a resourceVersion. Returns false if a budget must be checked. */
+/** Deletes a pod whose budget need not be checked (retrying conflicts unless the caller gave a resourceVersion); `deleted` is false when its budget must be checked. */
 async function evictIgnoringBudgets(deps: EvictionDeps, ns: string, name: string, opts: DeleteOptions): Promise<{ pod: KObject; deleted: boolean }> {
   const userRV = !!opts.preconditions?.resourceVersion;
   for (let attempt = 1; ; attempt++) {
