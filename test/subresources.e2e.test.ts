@@ -302,6 +302,13 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       expect(d1.status.conditions).toContainEqual(expect.objectContaining({ type: 'DisruptionTarget', reason: 'EvictionByEvictionAPI' }));
     });
 
+    it('--dry-run=server evicts nothing', async () => {
+      const out = await ok('drain', 'n3', '--ignore-daemonsets', '--force', '--grace-period=0', '--dry-run=server');
+      expect(out).toContain('evicting pod default/d1 (server dry run)');
+      expect(out).toContain('node/n3 drained (server dry run)');
+      expect((await getJson('pod', 'd1')).metadata.deletionGracePeriodSeconds).toBe(30);
+    });
+
     it('--grace-period=0 evicts at once and the node is drained', async () => {
       const out = await ok('drain', 'n3', '--ignore-daemonsets', '--force', '--grace-period=0');
       expect(out).toContain('pod/d1 evicted');
