@@ -6,6 +6,7 @@ import { buildApp } from '../app.js';
 import { Registry } from '../../registry/store.js';
 import { bootstrap } from '../../registry/bootstrap.js';
 import { createMemoryStorage } from '../../storage/memory.js';
+import type { LogSource, PodLogOptions } from '../../registry/pod-logs.js';
 
 let app: FastifyInstance;
 let registry: Registry;
@@ -222,6 +223,46 @@ describe('pods/log', () => {
     expect(ok.headers['content-type']).toBe('text/plain');
     expect(ok.raw).toBe('');
     expect((await req('GET', `${PODS}/p/log?previous=true`)).body.message).toBe('previous terminated container "c" in pod "p" not found');
+  });
+});
+
+describe('pods/log with a plugged-in log source (what a kubelet provides)', () => {
+  const seen: PodLogOptions[] = [];
+  const source: LogSource = {
+    async open(p, opts, signal) {
+      seen.push(opts);
+      return (async function* () {
+        yield `${p.metadata.name}/${opts.container} line 1\n`;
+        yield Buffer.from('line 2\n');
+        if (opts.follow) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      })();
+    },
+  };
+
+  beforeEach(async () => {
+    await app.close();
+    app = buildApp({ registry, logs: source });
+    await app.ready();
+    await createPod('p');
+    await req('POST', `${PODS}/p/binding`, binding('p', 'n1'));
+    await req('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
+    seen.length = 0;
+  });
+
+  it('streams what the source gives, with the options parsed', async () => {
+    const res = await req('GET', `${PODS}/p/log?tailLines=3&timestamps=true&sinceSeconds=60&limitBytes=1000`);
+    expect(res.code).toBe(200);
+    expect(res.raw).toBe('p/c line 1\nline 2\n');
+    expect(seen).toEqual([{ container: 'c', follow: false, previous: false, timestamps: true, tailLines: 3, sinceSeconds: 60, limitBytes: 1000 }]);
+  });
+
+  it('with follow, the stream ends when the pod is deleted', async () => {
+    const pending = req('GET', `${PODS}/p/log?follow=true`);
+    while (seen.length === 0) await new Promise((resolve) => setImmediate(resolve)); // the log is open
+    expect((await req('DELETE', `${PODS}/p`, { gracePeriodSeconds: 0 })).code).toBe(200);
+    const res = await pending;
+    expect(res.raw).toBe('p/c line 1\nline 2\n');
+    expect(seen[0]?.follow).toBe(true);
   });
 });
 
