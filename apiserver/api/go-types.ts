@@ -48,7 +48,23 @@ function specStatus(name: string, spec: Fields = []): GoType {
   return kind(name, [['spec', struct(`${name}Spec`, spec)], ['status', struct(`${name}Status`)]]);
 }
 
+const int32: GoType = { t: 'int', name: 'int32' };
+const OBJECT_REFERENCE = struct('ObjectReference', [
+  ['kind', str()], ['namespace', str()], ['name', str()], ['uid', str('types.UID')], ['apiVersion', str()], ['resourceVersion', str()], ['fieldPath', str()],
+]);
+
+/** metav1.DeleteOptions. */
+export const DELETE_OPTIONS = struct('DeleteOptions', [
+  ['kind', str()], ['apiVersion', str()], ['gracePeriodSeconds', int64],
+  ['preconditions', struct('Preconditions', [['uid', str('types.UID')], ['resourceVersion', str()]])],
+  ['orphanDependents', bool], ['propagationPolicy', str('v1.DeletionPropagation')], ['dryRun', listOf(str())],
+  ['ignoreStoreReadErrorWithClusterBreakingPotential', bool],
+]);
+
 const KINDS: Readonly<Record<string, GoType>> = {
+  Binding: kind('Binding', [['target', OBJECT_REFERENCE]]),
+  Eviction: kind('Eviction', [['deleteOptions', DELETE_OPTIONS]]),
+  Scale: kind('Scale', [['spec', struct('ScaleSpec', [['replicas', int32]])], ['status', struct('ScaleStatus', [['replicas', int32], ['selector', str()]])]]),
   ConfigMap: kind('ConfigMap', [['immutable', bool], ['data', mapOf(str())], ['binaryData', mapOf(bytes)]]),
   Secret: kind('Secret', [['immutable', bool], ['data', mapOf(bytes)], ['stringData', mapOf(str())], ['type', str('v1.SecretType')]]),
   Pod: kind('Pod', [['spec', POD_SPEC], ['status', struct('PodStatus')]]),
@@ -69,14 +85,6 @@ const KINDS: Readonly<Record<string, GoType>> = {
 export function goTypeOfKind(name: string): GoType {
   return KINDS[name] ?? kind(name);
 }
-
-/** metav1.DeleteOptions. */
-export const DELETE_OPTIONS = struct('DeleteOptions', [
-  ['kind', str()], ['apiVersion', str()], ['gracePeriodSeconds', int64],
-  ['preconditions', struct('Preconditions', [['uid', str('types.UID')], ['resourceVersion', str()]])],
-  ['orphanDependents', bool], ['propagationPolicy', str('v1.DeletionPropagation')], ['dryRun', listOf(str())],
-  ['ignoreStoreReadErrorWithClusterBreakingPotential', bool],
-]);
 
 /** The etcd3 store's continue token (k8s.io/apiserver/pkg/storage continueToken). */
 export const CONTINUE_TOKEN = struct('continueToken', [['v', str()], ['rv', int64], ['start', str()]], 'storage');

@@ -39,16 +39,17 @@ function checkPreconditions(r: ResourceInfo, obj: KObject, opts: DeleteOptions):
 
 /**
  * The grace period a pod gets (upstream podStrategy.CheckGracefulDelete): the request's value, else the
- * pod's terminationGracePeriodSeconds (default 30); 0 for pods never scheduled or already terminal.
+ * pod's terminationGracePeriodSeconds (default 30); 0 for pods never scheduled or already terminal; 1 for a negative one.
  */
 function podGrace(pod: KObject, opts: DeleteOptions): number {
   const spec = isPlainObject(pod.spec) ? pod.spec : {};
   const status = isPlainObject(pod.status) ? pod.status : {};
   if (!spec.nodeName) return 0;
   if (status.phase === 'Failed' || status.phase === 'Succeeded') return 0;
-  if (opts.gracePeriodSeconds !== undefined) return Math.max(0, opts.gracePeriodSeconds);
   const t = spec.terminationGracePeriodSeconds;
-  return typeof t === 'number' ? t : 30;
+  const period = opts.gracePeriodSeconds ?? (typeof t === 'number' ? t : 30);
+  // Upstream turns a negative period into 1 second (not an immediate removal).
+  return period < 0 ? 1 : period;
 }
 
 /**

@@ -37,8 +37,11 @@ export interface ListOptions {
 
 export interface WriteOptions {
   dryRun?: boolean;
-  /** Writes through a subresource: `status` writes only status, `finalize` only a namespace's spec.finalizers. */
-  subresource?: 'status' | 'finalize' | undefined;
+  /**
+   * Writes through a subresource: `status` writes only status, `finalize` only a namespace's spec.finalizers;
+   * `storage` writes the object as given, without the strategy (upstream's direct storage update, as pods/binding).
+   */
+  subresource?: 'status' | 'finalize' | 'storage' | undefined;
 }
 
 function qr(r: ResourceInfo): S.QualifiedResource {
@@ -285,6 +288,7 @@ export class Registry {
       else base.status = next.status;
       return base;
     }
+    if (opts.subresource === 'storage') return next;
     if (opts.subresource === 'finalize') {
       const base = clone(old);
       const spec = isPlainObject(next.spec) ? next.spec : {};

@@ -195,6 +195,15 @@ const STRATEGIES: Record<string, Strategy> = {
     validate: validateWorkload,
     validateUpdate: validateWorkload,
   },
+  poddisruptionbudgets: {
+    // Upstream podDisruptionBudgetStrategy: generation tracks spec; status belongs to the disruption controller.
+    tracksGeneration: true,
+    allowUnconditionalUpdate: true,
+    prepareForCreate(obj) {
+      obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
+    },
+    prepareForUpdate: keepStatus,
+  },
 };
 
 /** The strategy of a resource (a plain one for config-like kinds). */

@@ -9,6 +9,7 @@ import type { KObject } from '../api/types.js';
 import { aggregatedDiscovery, AGGREGATED_V2, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { parsePath } from './paths.js';
 import { handleResource, type HandlerContext } from './resource-handlers.js';
+import type { LogSource } from '../registry/pod-logs.js';
 import { OUTPUT_TYPES, jsonTextToYaml, outputFormat } from './negotiate.js';
 import { DRAIN_BYTES, clientError, frameworkError, readBody } from './http-edge.js';
 import { registerOpenApi } from './openapi.js';
@@ -35,11 +36,16 @@ export const VERSION_INFO = {
 export interface AppOptions {
   registry: Registry;
   now?: () => Date;
+  /** Where pods/log reads container logs; an empty log for every started container when absent. */
+  logs?: LogSource;
   /** A pino logger or `false`; errors answered as 500 are logged once with their cause. */
   logger?: boolean | FastifyBaseLogger;
 }
 
 function sendStatus(reply: FastifyReply, err: S.ApiError): FastifyReply {
+  // Upstream sets Retry-After from the Status (client-go then waits and retries on its own).
+  const retry = err.status.details?.retryAfterSeconds;
+  if (retry && retry > 0) reply.header('retry-after', String(retry));
   return reply.code(err.code).header('content-type', 'application/json').send(err.status);
 }
 
@@ -113,6 +119,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     frameworkErrors: (err, req, reply) => sendStatus(reply, frameworkError(err, req)),
   });
   const ctx: HandlerContext = { registry: opts.registry, now: opts.now ?? (() => new Date()) };
+  if (opts.logs) ctx.logs = opts.logs;
   // Objects the registry just wrote are sent as their stored text plus resourceVersion (no second stringify);
   // strings are JSON the handlers built already.
   app.setReplySerializer((payload) => (typeof payload === 'string' ? payload : serialize(payload as KObject)));

@@ -15,6 +15,8 @@ import { checkBody } from './typed-body.js';
 import { fieldChecks } from './field-validation.js';
 import { tableOf } from './tables.js';
 import { serveWatch } from './watch.js';
+import type { LogSource } from '../registry/pod-logs.js';
+import { subresourceHandler } from './subresources/index.js';
 
 /** The resource a request names, with its namespace, name and subresource. */
 export interface ResourceTarget {
@@ -29,6 +31,8 @@ export interface ResourceTarget {
 export interface HandlerContext {
   registry: Registry;
   now: () => Date;
+  /** Where pods/log reads container logs (the kubelets'); an empty log when absent. */
+  logs?: LogSource;
 }
 
 function qr(r: ResourceInfo): S.QualifiedResource {
@@ -102,6 +106,8 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
   const q = flattenQuery(req.query);
   const r = t.resource;
   const sub = t.subresource;
+  const special = sub === undefined || t.allNamespaces ? undefined : subresourceHandler(r, sub);
+  if (special) return special(ctx, req, reply, t, q);
   if (sub !== undefined && !(sub === 'status' && r.subresources.some((s) => s.name === 'status')) && !(sub === 'finalize' && r.plural === 'namespaces')) {
     const known = r.subresources.some((s) => s.name === sub);
     throw known ? S.methodNotSupported() : S.pathNotFound();
