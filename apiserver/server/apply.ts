@@ -50,17 +50,27 @@ export function updateTracker(r: ResourceInfo, manager: string, subresource: str
   };
 }
 
-/** The applied configuration: YAML or JSON, an object with this endpoint's apiVersion and no managedFields (400 otherwise). */
+function goKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
+}
+
+/**
+ * The applied configuration: YAML or JSON, an object with this endpoint's apiVersion and no managedFields (400
+ * otherwise, worded as upstream's sigs.k8s.io/yaml decoding into a map).
+ */
 function parseConfig(r: ResourceInfo, raw: unknown): Record<string, unknown> {
   let config: unknown;
   try {
     config = parseYamlText(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0));
   } catch (e) {
-    if (e instanceof BodyError) throw S.badRequest(`error decoding YAML: ${e.message}`);
+    if (e instanceof BodyError) throw S.badRequest(`error decoding YAML: error converting YAML to JSON: ${e.message}`);
     throw e;
   }
   if (config === null || config === undefined) config = {};
-  if (!isPlainObject(config)) throw S.badRequest('error decoding YAML: json: cannot unmarshal array into Go value of type map[string]interface {}');
+  if (!isPlainObject(config)) {
+    throw S.badRequest(`error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goKind(config)} into Go value of type map[string]interface {}`);
+  }
   const meta = config.metadata;
   if (isPlainObject(meta) && meta.managedFields !== undefined && meta.managedFields !== null) throw S.badRequest('metadata.managedFields must be nil');
   const gv = groupVersion(r);
