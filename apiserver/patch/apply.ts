@@ -19,6 +19,8 @@ export interface ApplyRequest {
   apiVersion: string;
   /** Whether the kind has a status subresource (status is then not applied through the main resource). */
   hasStatus: boolean;
+  /** `status` when applying to the status subresource: only status is applied, the entry names the subresource. */
+  subresource?: 'status' | undefined;
   /** RFC 3339 time for changed entries. */
   now: string;
 }
@@ -42,20 +44,20 @@ export interface ApplyResult {
 export function serverSideApply(req: ApplyRequest): ApplyResult {
   const live = withoutManagedFields(req.live ?? {});
   const managers = decodeManagers(req.live ? (req.live.metadata as Json | undefined)?.managedFields : undefined);
-  const strip = { hasStatus: req.hasStatus };
-  const config = req.hasStatus ? withoutStatus(req.config) : req.config;
+  const strip = { hasStatus: req.hasStatus, subresource: req.subresource };
+  const config = req.subresource === 'status' ? { status: req.config.status } : req.hasStatus ? withoutStatus(req.config) : req.config;
   const applied = stripSet(toFieldSet(config, req.schema), strip);
   const merged = mergeApplied(live, config, req.schema);
   const c = compare(live, merged, req.schema);
   const changed = c.modified.union(c.added);
-  const id = managerId({ manager: req.manager, operation: 'Apply' });
+  const id = managerId({ manager: req.manager, operation: 'Apply', subresource: req.subresource });
   const conflicts = findConflicts(managers, id, changed);
   if (conflicts.length > 0 && !req.force) throw conflictError(conflicts);
   for (const [mid, m] of managers) if (mid !== id) m.set = m.set.difference(changed);
   const previous = managers.get(id);
   const lastSet = previous?.set ?? new FieldSet();
   if (previous) previous.set = applied;
-  else managers.set(id, { manager: req.manager, operation: 'Apply', apiVersion: req.apiVersion, set: applied });
+  else managers.set(id, { manager: req.manager, operation: 'Apply', apiVersion: req.apiVersion, subresource: req.subresource, set: applied });
   let owned = new FieldSet();
   for (const m of managers.values()) owned = owned.union(m.set);
   removePaths(merged, lastSet.difference(owned), owned, req.schema);

@@ -86,11 +86,19 @@ export interface ApplyTarget extends BodyTarget {
   name: string;
 }
 
-function applied(t: ApplyTarget, config: Record<string, unknown>, live: KObject | undefined, manager: string, force: boolean, now: () => Date): KObject {
+interface ApplyCall {
+  config: Record<string, unknown>;
+  manager: string;
+  force: boolean;
+  subresource: 'status' | undefined;
+  now: () => Date;
+}
+
+function applied(t: ApplyTarget, a: ApplyCall, live: KObject | undefined): KObject {
   const r = t.resource;
-  const result = serverSideApply({
-    live, config, manager, force, schema: schemaFor(groupVersion(r), r.kind), apiVersion: groupVersion(r), hasStatus: hasStatus(r), now: timestamp(now()),
-  });
+  const gv = groupVersion(r);
+  const { config, manager, force, subresource } = a;
+  const result = serverSideApply({ live, config, manager, force, subresource, schema: schemaFor(gv, r.kind), apiVersion: gv, hasStatus: hasStatus(r), now: timestamp(a.now()) });
   const obj = decodePatched(MERGE_PATCH, t, result.object, config);
   checkNamespace(t, obj.metadata);
   checkName(t, obj.metadata);
@@ -109,17 +117,16 @@ export async function handleApply(
   registry: Registry, t: ApplyTarget, raw: unknown, opts: { q: Query; dryRun: boolean; subresource?: 'status' | undefined; now: () => Date },
 ): Promise<{ object: KObject; created: boolean }> {
   const force = patchOptions(opts.q, true);
-  const manager = opts.q.fieldManager!;
-  const config = parseConfig(t.resource, raw);
+  const call: ApplyCall = { config: parseConfig(t.resource, raw), manager: opts.q.fieldManager!, force, subresource: opts.subresource, now: opts.now };
   const keep: WriteOptions['managedFields'] = (_next, _old, incoming) => (Array.isArray(incoming) ? incoming : undefined);
   const write: WriteOptions = { dryRun: opts.dryRun, subresource: opts.subresource, managedFields: keep };
   try {
-    const object = await registry.guaranteedUpdate(t.resource, t.namespace, t.name, (current) => applied(t, config, current, manager, force, opts.now), write);
+    const object = await registry.guaranteedUpdate(t.resource, t.namespace, t.name, (current) => applied(t, call, current), write);
     return { object, created: false };
   } catch (e) {
     if (!S.isNotFound(e) || opts.subresource) throw e;
   }
-  const fresh = applied(t, config, undefined, manager, force, opts.now);
+  const fresh = applied(t, call, undefined);
   delete fresh.metadata.resourceVersion;
   const object = await registry.create(t.resource, t.namespace, fresh, { dryRun: opts.dryRun, managedFields: keep });
   return { object, created: true };
