@@ -1,7 +1,7 @@
 // How server-side apply sees each field: associative lists and their keys, sets, atomic values (from the patch table).
 
 import { badRequest } from '../api/status.js';
-import { fieldElement, keyElement, valueElement, type PathElement } from './field-set.js';
+import { keyElement, valueElement, type PathElement } from './field-set.js';
 import { fieldSchema, type SchemaNode } from './strategic-schema.js';
 
 /** A list as server-side apply treats it (`x-kubernetes-list-type`). */
@@ -39,9 +39,10 @@ export const childSchema = fieldSchema;
 
 /**
  * The path element of one list element: its keys for an associative list (a missing key with a default takes
- * the default), its value for a set. Throws 400 for an element without a key and no default, as upstream.
+ * the default), its value for a set. An element without its first key and no default is a 400 when `strict` (an
+ * applied configuration, as upstream); elsewhere (live objects) it is named by its index.
  */
-export function elementOf(kind: ListKind, item: unknown, field: string, index: number): PathElement {
+export function elementOf(kind: ListKind, item: unknown, field: string, index: number, strict = false): PathElement {
   if (kind.type === 'set') return valueElement(item);
   if (kind.type !== 'map' || item === null || typeof item !== 'object' || Array.isArray(item)) return `i:${index}`;
   const keys: Record<string, unknown> = {};
@@ -50,10 +51,9 @@ export function elementOf(kind: ListKind, item: unknown, field: string, index: n
     if (v !== undefined && v !== null) keys[k] = v;
     else if (Object.hasOwn(KEY_DEFAULTS, k)) keys[k] = KEY_DEFAULTS[k];
     else if (k === kind.keys[0]) {
+      if (!strict) return `i:${index}`;
       throw badRequest(`.${field}: element ${index}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`);
     }
   }
   return keyElement(keys);
 }
-
-export { fieldElement };

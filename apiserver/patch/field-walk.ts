@@ -1,7 +1,7 @@
 // Walks objects as server-side apply does: the field set of a configuration, the difference of two objects, the merge.
 
-import { atomicMap, childSchema, elementOf, fieldElement, listKind, type ListKind } from './apply-schema.js';
-import { FieldSet, type PathElement } from './field-set.js';
+import { atomicMap, childSchema, elementOf, listKind, type ListKind } from './apply-schema.js';
+import { FieldSet, fieldElement, type PathElement } from './field-set.js';
 import { put } from './strategic-directives.js';
 import type { SchemaNode } from './strategic-schema.js';
 
@@ -38,7 +38,7 @@ function walkValue(set: FieldSet, path: PathElement[], v: unknown, node: SchemaN
   if (granularList(v, node)) {
     const kind = listKind(node);
     v.forEach((item, i) => {
-      const p = [...path, elementOf(kind, item, field, i)];
+      const p = [...path, elementOf(kind, item, field, i, true)];
       set.insert(p);
       if (kind.type === 'map' && isMap(item)) walkMapFields(set, p, item, node);
     });

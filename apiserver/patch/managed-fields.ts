@@ -64,7 +64,7 @@ const OPERATION_ORDER = { Apply: 0, Update: 1 } as const;
 
 /**
  * Encodes managers as managedFields: empty sets dropped, a changed set stamped `now`, sorted as upstream
- * (operation, Apply first; then time; then manager name).
+ * (operation, Apply first; then time; then manager name, apiVersion, subresource).
  */
 export function encodeManagers(managers: Iterable<Manager>, now: string): ManagedFieldsEntry[] {
   const out: ManagedFieldsEntry[] = [];
@@ -77,7 +77,12 @@ export function encodeManagers(managers: Iterable<Manager>, now: string): Manage
     out.push(e);
   }
   return out.sort((a, b) => OPERATION_ORDER[a.operation] - OPERATION_ORDER[b.operation]
-    || (a.time ?? '').localeCompare(b.time ?? '') || a.manager.localeCompare(b.manager));
+    || byteOrder(a.time ?? '', b.time ?? '') || byteOrder(a.manager, b.manager) || byteOrder(a.apiVersion, b.apiVersion)
+    || byteOrder(a.subresource ?? '', b.subresource ?? ''));
+}
+
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Metadata fields no manager owns (upstream's strip-meta manager). */
@@ -101,6 +106,13 @@ export function stripSet(set: FieldSet, opts: { subresource?: string | undefined
     else if (c.empty()) out.children.delete(pe);
   }
   return out;
+}
+
+/** The managedFields an update starts from, or undefined when the object is not tracked. */
+export function trackedBase(old: Record<string, unknown>, incoming: unknown, subresource: string | undefined): unknown[] | undefined {
+  if (!subresource && readableManagedFields(incoming)) return incoming;
+  const live = isMap(old.metadata) ? old.metadata.managedFields : undefined;
+  return readableManagedFields(live) ? live : undefined;
 }
 
 /** What an Update needs besides the two objects. */
@@ -127,9 +139,8 @@ function withoutManagedFields(o: Record<string, unknown>): Record<string, unknow
  * fields leave every entry.
  */
 export function trackUpdate(old: Record<string, unknown>, next: Record<string, unknown>, incoming: unknown, ctx: UpdateContext): ManagedFieldsEntry[] | undefined {
-  const oldMeta = isMap(old.metadata) ? old.metadata : {};
-  const base = !ctx.subresource && readableManagedFields(incoming) ? incoming : oldMeta.managedFields;
-  if (!readableManagedFields(base)) return undefined;
+  const base = trackedBase(old, incoming, ctx.subresource);
+  if (!base) return undefined;
   const managers = decodeManagers(base);
   const c = compare(withoutManagedFields(old), withoutManagedFields(next), ctx.schema);
   const strip = { subresource: ctx.subresource, hasStatus: ctx.hasStatus };

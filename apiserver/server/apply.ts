@@ -4,7 +4,7 @@ import * as S from '../api/status.js';
 import { groupVersion, type ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
 import { serverSideApply } from '../patch/apply.js';
-import { trackUpdate } from '../patch/managed-fields.js';
+import { trackUpdate, trackedBase } from '../patch/managed-fields.js';
 import { schemaFor } from '../patch/strategic.js';
 import type { Registry, WriteOptions } from '../registry/store.js';
 import { timestamp } from '../registry/store.js';
@@ -43,7 +43,7 @@ export function managerOf(q: Query, userAgent: string | undefined): string {
 /** The managedFields hook of a non-apply write: tracks what the write changed, once the object is tracked at all. */
 export function updateTracker(r: ResourceInfo, manager: string, subresource: string | undefined, now: () => Date): WriteOptions['managedFields'] {
   return (next, old, incoming) => {
-    if (!old) return undefined;
+    if (!old || !trackedBase(old, incoming, subresource)) return undefined;
     return trackUpdate(old, next, incoming, {
       manager, apiVersion: groupVersion(r), subresource, hasStatus: hasStatus(r), schema: schemaFor(groupVersion(r), r.kind), now: timestamp(now()),
     });
