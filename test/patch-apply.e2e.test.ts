@@ -150,6 +150,20 @@ spec:
       expect((await getJson('cm', 'pc')).data).toEqual({ a: '1' });
     });
 
+    it('refuses changes to immutable fields of DaemonSets and StatefulSets (422)', async () => {
+      const sel = '{"spec":{"selector":{"matchLabels":{"app":"smp","x":"y"}},"template":{"metadata":{"labels":{"app":"smp","x":"y"}}}}}';
+      expect(await k('patch', 'ds', 'smp', '-n', NS, '--type', 'merge', '-p', sel)).toMatchObject({
+        code: 1,
+        stderr: 'The DaemonSet "smp" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"smp", "x":"y"}, '
+          + 'MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable\n',
+      });
+      expect(await k('patch', 'sts', 'web', '-n', NS, '--type', 'merge', '-p', '{"spec":{"serviceName":"other"}}')).toMatchObject({
+        code: 1,
+        stderr: "The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+          + "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\n",
+      });
+    });
+
     it.each(['strategic', 'merge', 'json'])('--dry-run=server with --type %s changes nothing', async (type) => {
       const before = await getJson('cm', 'pc');
       const body = type === 'json' ? '[{"op":"replace","path":"/data/a","value":"dry"}]' : '{"data":{"a":"dry"}}';
