@@ -233,14 +233,23 @@ spec:
       expect(await k('get', 'cm', 'ghost', '-n', NS)).toMatchObject({ code: 1, stderr: 'Error from server (NotFound): configmaps "ghost" not found\n' });
     });
 
-    it('takes over an object created by client-side apply and records the last-applied annotation', async () => {
-      const f = await manifest('mig.yaml', configMap('mig', { a: '1' }));
+    it('moves an object from client-side to server-side apply as against a real cluster', async () => {
+      const f = await manifest('mig.yaml', configMap('mig', { a: '1', b: '2' }));
       expect(await ok('apply', '--validate=false', '-f', f)).toBe('configmap/mig created\n');
-      await writeFile(f, configMap('mig', { a: '2' }));
+      // A changed value conflicts with what client-side apply set.
+      await writeFile(f, configMap('mig', { a: '1', b: '3' }));
+      const r = await k('apply', '--server-side', '--validate=false', '-f', f);
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe('error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.b');
+      // The same manifest applies; kubectl then migrates the client-side fields to its server-side manager.
+      await writeFile(f, configMap('mig', { a: '1', b: '2' }));
       expect(await ok('apply', '--server-side', '--validate=false', '-f', f)).toBe('configmap/mig serverside-applied\n');
       const live = JSON.parse(await ok('get', 'cm', 'mig', '-n', NS, '-o', 'json', '--show-managed-fields')) as Json;
-      expect(live.data).toEqual({ a: '2' });
       expect((live.metadata.managedFields as Json[]).map((m) => [m.manager, m.operation])).toEqual([['kubectl', 'Apply'], ['kubectl-last-applied', 'Apply']]);
+      // From then on, a key dropped from the manifest is removed.
+      await writeFile(f, configMap('mig', { a: '1' }));
+      expect(await ok('apply', '--server-side', '--validate=false', '-f', f)).toBe('configmap/mig serverside-applied\n');
+      expect((await getJson('cm', 'mig')).data).toEqual({ a: '1' });
     });
   });
 

@@ -53,7 +53,7 @@ interface MergeRow {
   want: unknown;
 }
 
-/** The first apply onto an untracked live object: how each list type of the merge-key table merges. */
+/** The first apply onto an untracked live object (forced): how each list type of the merge-key table merges. */
 const mergeRows: MergeRow[] = [
   { name: 'PodSpec.containers: associative by name, live-only elements keep their place', kind: 'v1/Pod', path: 'spec.containers',
     live: [{ name: 'a', image: 'a' }, { name: 'b', image: 'b' }], config: [{ name: 'b', image: 'b2' }, { name: 'c', image: 'c' }],
@@ -117,7 +117,8 @@ const mergeRows: MergeRow[] = [
 describe('serverSideApply: list types of the merge-key table', () => {
   it.each(mergeRows)('$name', ({ kind, path, live, config, want }) => {
     const liveObj = { metadata: { name: 'x' }, ...at(path, live) };
-    const got = run(kind, liveObj, [{ manager: 'm', config: { metadata: { name: 'x' }, ...at(path, config) } }]);
+    // force: the live fields belong to before-first-apply; the merge, not the conflict, is under test here.
+    const got = run(kind, liveObj, [{ manager: 'm', config: { metadata: { name: 'x' }, ...at(path, config) }, force: true }]);
     expect(get(got.object, path)).toEqual(want);
   });
 });
@@ -177,6 +178,21 @@ describe('serverSideApply: fields dropped from the configuration are removed', (
       { manager: 'm', config: { metadata: { name: 'x' }, data: {} } },
     ]);
     expect(got.object.data).toEqual({ old: '1' });
+  });
+
+  it.each([
+    ['before-first-apply', {}],
+    ['kubectl-client-side-apply', { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}' } }],
+  ])('gives the fields of an untracked object to %s at the first apply (upstream skip-non-applied manager)', (manager, meta) => {
+    const live = { metadata: { name: 'x', ...meta }, data: { a: '1', b: '1' } };
+    const err = conflictOf(() => run('v1/ConfigMap', live, [{ manager: 'kubectl', config: { metadata: { name: 'x' }, data: { a: '2', b: '1' } } }]));
+    expect(err.status.message).toBe(`Apply failed with 1 conflict: conflict with "${manager}" using v1: .data.a`);
+    const shared = run('v1/ConfigMap', live, [{ manager: 'kubectl', config: { metadata: { name: 'x' }, data: { b: '1' } } }]);
+    const annotations = 'annotations' in meta ? { 'f:metadata': { 'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/last-applied-configuration': {} } } } : {};
+    expect(shared.managedFields.map((m) => [m.manager, m.operation, m.fieldsV1])).toEqual([
+      ['kubectl', 'Apply', { 'f:data': { 'f:b': {} } }],
+      [manager, 'Update', { 'f:data': { '.': {}, 'f:a': {}, 'f:b': {} }, ...annotations }],
+    ]);
   });
 });
 

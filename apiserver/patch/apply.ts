@@ -45,6 +45,7 @@ export function serverSideApply(req: ApplyRequest): ApplyResult {
   const live = withoutManagedFields(req.live ?? {});
   const managers = decodeManagers(req.live ? (req.live.metadata as Json | undefined)?.managedFields : undefined);
   const strip = { hasStatus: req.hasStatus, subresource: req.subresource };
+  if (req.live && managers.size === 0) adoptUntracked(managers, live, req, strip);
   const config = req.subresource === 'status' ? { status: req.config.status } : req.hasStatus ? withoutStatus(req.config) : req.config;
   const applied = stripSet(toFieldSet(config, req.schema), strip);
   const merged = mergeApplied(live, config, req.schema);
@@ -65,6 +66,24 @@ export function serverSideApply(req: ApplyRequest): ApplyResult {
   for (const m of managers.values()) m.set = m.set.difference(removed);
   if (previous) previous.apiVersion = req.apiVersion;
   return { object: merged, managedFields: encodeManagers(managers.values(), req.now) };
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The first apply to an object nobody tracks yet (kubeling records field ownership from the first apply on):
+ * every field it has is given to one Update manager, as upstream's skip-non-applied manager does, so the apply
+ * conflicts with values set before it. The manager is `kubectl-client-side-apply` when the object carries
+ * kubectl's last-applied annotation (then kubectl migrates those fields to its apply manager, as against a real
+ * cluster), else upstream's `before-first-apply`.
+ */
+function adoptUntracked(managers: Map<string, Manager>, live: Json, req: ApplyRequest, strip: Parameters<typeof stripSet>[1]): void {
+  const annotations = (live.metadata as Json | undefined)?.annotations as Json | undefined;
+  const name = annotations && Object.hasOwn(annotations, LAST_APPLIED) ? 'kubectl-client-side-apply' : 'before-first-apply';
+  const set = stripSet(compare({}, live, req.schema).added, strip);
+  if (set.empty()) return;
+  const m: Manager = { manager: name, operation: 'Update', apiVersion: req.apiVersion, set };
+  managers.set(managerId(m), m);
 }
 
 interface Conflict {

@@ -125,7 +125,11 @@ describe('server-side apply', () => {
     expect(created.body.metadata.managedFields).toBeUndefined();
     const patched = await send('PATCH', `${CM}/plain?fieldManager=kubectl-patch`, { data: { a: '2' } }, 'application/merge-patch+json');
     expect(patched.body.metadata.managedFields).toBeUndefined();
-    const applied = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { a: '3' } });
+    // The first apply finds the fields owned by upstream's before-first-apply manager.
+    const conflict = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { a: '3' } });
+    expect(conflict.code).toBe(409);
+    expect(conflict.body.message).toBe('Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .data.a');
+    const applied = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { a: '3' } }, 'fieldManager=kubectl&force=true');
     expect(applied.code).toBe(200);
     expect(applied.body.data).toEqual({ a: '3' });
   });
