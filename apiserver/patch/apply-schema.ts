@@ -1,6 +1,5 @@
 // How server-side apply sees each field: associative lists and their keys, sets, atomic values (from the patch table).
 
-import { badRequest } from '../api/status.js';
 import { keyElement, valueElement, type PathElement } from './field-set.js';
 import { fieldSchema, type SchemaNode } from './strategic-schema.js';
 
@@ -39,10 +38,9 @@ export const childSchema = fieldSchema;
 
 /**
  * The path element of one list element: its keys for an associative list (a missing key with a default takes
- * the default), its value for a set. An element without its first key and no default is a 400 when `strict` (an
- * applied configuration, as upstream); elsewhere (live objects) it is named by its index.
+ * the default), its value for a set; undefined for an element of an associative list without its first key.
  */
-export function elementOf(kind: ListKind, item: unknown, field: string, index: number, strict = false): PathElement {
+export function elementOf(kind: ListKind, item: unknown, index: number): PathElement | undefined {
   if (kind.type === 'set') return valueElement(item);
   if (kind.type !== 'map' || item === null || typeof item !== 'object' || Array.isArray(item)) return `i:${index}`;
   const keys: Record<string, unknown> = {};
@@ -50,10 +48,12 @@ export function elementOf(kind: ListKind, item: unknown, field: string, index: n
     const v = (item as Record<string, unknown>)[k];
     if (v !== undefined && v !== null) keys[k] = v;
     else if (Object.hasOwn(KEY_DEFAULTS, k)) keys[k] = KEY_DEFAULTS[k];
-    else if (k === kind.keys[0]) {
-      if (!strict) return `i:${index}`;
-      throw badRequest(`.${field}: element ${index}: associative list with keys has an element that omits key field ${JSON.stringify(k)} (and doesn't have default value)`);
-    }
+    else if (k === kind.keys[0]) return undefined;
   }
   return keyElement(keys);
+}
+
+/** The element of a live list: as {@link elementOf}, an element without its key named by its index. */
+export function liveElementOf(kind: ListKind, item: unknown, index: number): PathElement {
+  return elementOf(kind, item, index) ?? `i:${index}`;
 }

@@ -146,6 +146,8 @@ const removalRows: RemovalRow[] = [
     want: [{ name: 'c', ports: [{ containerPort: 53 }] }] },
   { name: 'a whole nested map the manager created', kind: 'v1/Pod', path: 'spec',
     first: { nodeName: 'n', securityContext: { runAsUser: 1 } }, second: { nodeName: 'n' }, want: { nodeName: 'n' } },
+  { name: 'the last port, and the then empty list', kind: 'v1/Pod', path: 'spec.containers',
+    first: [{ name: 'c', ports: [{ containerPort: 80 }] }], second: [{ name: 'c' }], want: [{ name: 'c' }] },
   { name: 'an owner reference', kind: 'v1/ConfigMap', path: 'metadata.ownerReferences',
     first: [{ uid: 'u1', name: 'a' }, { uid: 'u2', name: 'b' }], second: [{ uid: 'u2', name: 'b' }], want: [{ uid: 'u2', name: 'b' }] },
 ];
@@ -270,6 +272,16 @@ describe('serverSideApply: conflicts', () => {
     if (causes) expect(err.status.details).toEqual({ causes });
   });
 
+  it.each([
+    ['a keyed element without its key', [{ image: 'x' }],
+      'failed to create typed patch object (/v1, Kind=Pod): .spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)'],
+    ['two elements with one key', [{ name: 'c' }, { name: 'c', image: 'y' }],
+      'failed to create typed patch object (/v1, Kind=Pod): .spec.containers: duplicate entries for key [name="c"]'],
+  ])('refuses a configuration with %s (400)', (_name, containers, message) => {
+    const err = conflictOf(() => run('v1/Pod', undefined, [{ manager: 'm', config: { metadata: { name: 'x' }, spec: { containers } } }]));
+    expect([err.code, err.status.message]).toEqual([400, message]);
+  });
+
   it('shares a field set to the value it already has (no conflict)', () => {
     const got = run('v1/ConfigMap', undefined, [base, { manager: 'b', config: { metadata: { name: 'x' }, data: { k: '1' } } }]);
     expect(got.managedFields.map((m) => m.manager)).toEqual(['a', 'b']);
@@ -308,6 +320,11 @@ describe('trackUpdate', () => {
     ]],
     ['a removed field leaves its owner', tracked(), { ...tracked(), data: {} }, []],
     ['a write that changes nothing changes no entry', tracked(), tracked(), (tracked().metadata as Json).managedFields],
+    ['a live keyed element without its key is named by its index', { ...tracked(), metadata: { ...(tracked().metadata as Json), ownerReferences: [{ name: 'o' }] } },
+      { ...tracked(), metadata: { ...(tracked().metadata as Json), ownerReferences: [{ name: 'o', controller: true }] } }, [
+        ((tracked().metadata as Json).managedFields as Json[])[0],
+        { manager: 'kubectl-label', operation: 'Update', apiVersion: 'v1', time: 't2', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:ownerReferences': { 'i:0': { 'f:controller': {} } } } } },
+      ]],
   ])('%s', (_name, old, next, want) => {
     expect(trackUpdate(old as Json, next as Json, undefined, ctx)).toEqual(want);
   });

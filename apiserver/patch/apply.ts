@@ -1,8 +1,8 @@
 // Server-side apply (application/apply-patch+yaml): merges a manager's configuration into the live object.
 
-import { ApiError, type StatusCause } from '../api/status.js';
+import { ApiError, badRequest, type StatusCause } from '../api/status.js';
 import { FieldSet, pathString, type PathElement } from './field-set.js';
-import { compare, mergeApplied, removePaths, toFieldSet } from './field-walk.js';
+import { ConfigError, compare, mergeApplied, removePaths, toFieldSet } from './field-walk.js';
 import { decodeManagers, encodeManagers, managerId, stripSet, type ManagedFieldsEntry, type Manager } from './managed-fields.js';
 import type { SchemaNode } from './strategic-schema.js';
 
@@ -40,6 +40,8 @@ export interface ApplyResult {
  * - Fields the applier set last time and omits now are removed, unless some manager still owns them or something
  *   under them; removed fields leave every manager's set.
  * - The status of a kind with a status subresource, apiVersion, kind and server-set metadata are owned by nobody.
+ * - A configuration with a keyed list element lacking its key, or two elements with one key, is refused; upstream
+ *   answers that with a reason-less 500, kubeling with 400 BadRequest and the same message (bad input is a 4xx).
  */
 export function serverSideApply(req: ApplyRequest): ApplyResult {
   const live = withoutManagedFields(req.live ?? {});
@@ -47,7 +49,7 @@ export function serverSideApply(req: ApplyRequest): ApplyResult {
   const strip = { hasStatus: req.hasStatus, subresource: req.subresource };
   if (req.live && managers.size === 0) adoptUntracked(managers, live, req, strip);
   const config = req.subresource === 'status' ? { status: req.config.status } : req.hasStatus ? withoutStatus(req.config) : req.config;
-  const applied = stripSet(toFieldSet(config, req.schema), strip);
+  const applied = stripSet(configFields(config, req), strip);
   const merged = mergeApplied(live, config, req.schema);
   const c = compare(live, merged, req.schema);
   const changed = c.modified.union(c.added);
@@ -66,6 +68,17 @@ export function serverSideApply(req: ApplyRequest): ApplyResult {
   for (const m of managers.values()) m.set = m.set.difference(removed);
   if (previous) previous.apiVersion = req.apiVersion;
   return { object: merged, managedFields: encodeManagers(managers.values(), req.now) };
+}
+
+/** The configuration's field set; a configuration that is no typed object is a 400 with upstream's message. */
+function configFields(config: Json, req: ApplyRequest): FieldSet {
+  try {
+    return toFieldSet(config, req.schema);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const gv = req.apiVersion.includes('/') ? req.apiVersion : `/${req.apiVersion}`;
+    throw badRequest(`failed to create typed patch object (${gv}, Kind=${String(req.config.kind ?? '')}): ${e.message}`);
+  }
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

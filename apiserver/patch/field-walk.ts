@@ -1,7 +1,7 @@
 // Walks objects as server-side apply does: the field set of a configuration, the difference of two objects, the merge.
 
-import { atomicMap, childSchema, elementOf, listKind, type ListKind } from './apply-schema.js';
-import { FieldSet, fieldElement, type PathElement } from './field-set.js';
+import { atomicMap, childSchema, elementOf, listKind, liveElementOf, type ListKind } from './apply-schema.js';
+import { FieldSet, fieldElement, pathString, type PathElement } from './field-set.js';
 import { put } from './strategic-directives.js';
 import type { SchemaNode } from './strategic-schema.js';
 
@@ -17,9 +17,18 @@ function granularList(v: unknown, node: SchemaNode): v is unknown[] {
   return Array.isArray(v) && listKind(node).type !== 'atomic';
 }
 
+/** A configuration that is no typed object: a keyed element without its key, or two elements with one key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
 /**
  * The fields a configuration sets (structured-merge-diff ToFieldSet): every leaf, every atomic value, every
- * element of a keyed list or set; an empty object counts as a leaf. Nulls set nothing.
+ * element of a keyed list or set; an empty object counts as a leaf. Nulls set nothing. Throws ConfigError for an
+ * associative list element without its key or a duplicate element, with upstream's path and wording.
  */
 export function toFieldSet(value: Json, schema: SchemaNode): FieldSet {
   const set = new FieldSet();
@@ -37,8 +46,15 @@ function walkMapFields(set: FieldSet, path: PathElement[], m: Json, node: Schema
 function walkValue(set: FieldSet, path: PathElement[], v: unknown, node: SchemaNode, field: string): void {
   if (granularList(v, node)) {
     const kind = listKind(node);
+    const seen = new Set<PathElement>();
     v.forEach((item, i) => {
-      const p = [...path, elementOf(kind, item, field, i, true)];
+      const pe = elementOf(kind, item, i);
+      if (pe === undefined && kind.type === 'map') {
+        throw new ConfigError(`${pathString(path)}: element ${i}: associative list with keys has an element that omits key field ${JSON.stringify(kind.keys[0])} (and doesn't have default value)`);
+      }
+      if (pe === undefined || seen.has(pe)) throw new ConfigError(`${pathString(path)}: duplicate entries for key ${pathString([pe ?? ''])}`);
+      seen.add(pe);
+      const p = [...path, pe];
       set.insert(p);
       if (kind.type === 'map' && isMap(item)) walkMapFields(set, p, item, node);
     });
@@ -80,10 +96,10 @@ function compareValues(c: Comparison, path: PathElement[], a: unknown, b: unknow
   if (JSON.stringify(a) !== JSON.stringify(b)) c.modified.insert(path);
 }
 
-function indexList(list: readonly unknown[], kind: ListKind, field: string): Map<PathElement, unknown> {
+function indexList(list: readonly unknown[], kind: ListKind): Map<PathElement, unknown> {
   const out = new Map<PathElement, unknown>();
   list.forEach((item, i) => {
-    const pe = elementOf(kind, item, field, i);
+    const pe = liveElementOf(kind, item, i);
     if (!out.has(pe)) out.set(pe, item);
   });
   return out;
@@ -91,8 +107,8 @@ function indexList(list: readonly unknown[], kind: ListKind, field: string): Map
 
 function compareLists(c: Comparison, path: PathElement[], a: unknown[], b: unknown[], node: SchemaNode, field: string): void {
   const kind = listKind(node);
-  const ia = indexList(a, kind, field);
-  const ib = indexList(b, kind, field);
+  const ia = indexList(a, kind);
+  const ib = indexList(b, kind);
   for (const [pe, x] of ia) {
     const p = [...path, pe];
     if (!ib.has(pe)) insertAll(c.removed, p, x, node, '');
@@ -106,7 +122,7 @@ function insertAll(set: FieldSet, path: PathElement[], v: unknown, node: SchemaN
   if (granularList(v, node)) {
     const kind = listKind(node);
     v.forEach((item, i) => {
-      const p = [...path, elementOf(kind, item, field, i)];
+      const p = [...path, liveElementOf(kind, item, i)];
       if (kind.type === 'map' && isMap(item)) insertAll(set, p, item, node, '');
       else set.insert(p);
     });
@@ -152,10 +168,10 @@ function mergeValue(live: unknown, config: unknown, node: SchemaNode, field: str
 
 function mergeLists(live: unknown[], config: unknown[], node: SchemaNode, field: string): unknown[] {
   const kind = listKind(node);
-  const le = live.map((x, i) => elementOf(kind, x, field, i));
-  const ce = config.map((x, i) => elementOf(kind, x, field, i));
+  const le = live.map((x, i) => liveElementOf(kind, x, i));
+  const ce = config.map((x, i) => liveElementOf(kind, x, i));
   const inConfig = new Set(ce);
-  const liveByKey = indexList(live, kind, field);
+  const liveByKey = indexList(live, kind);
   const out: unknown[] = [];
   const done = new Set<PathElement>();
   let li = 0;
@@ -184,8 +200,8 @@ function mergeLists(live: unknown[], config: unknown[], node: SchemaNode, field:
 
 /**
  * Removes the member paths of `remove` from an object in place, except paths with a member of `keep` at or under
- * them; shorter paths first (a removed list element takes its fields with it). An object emptied by a removal goes
- * too, unless `keep` owns something under it.
+ * them; shorter paths first (a removed list element takes its fields with it). An object or list emptied by a
+ * removal goes too, unless `keep` owns something under it (upstream prunes the applier's named fields).
  */
 export function removePaths(obj: Json, remove: FieldSet, keep: FieldSet, schema: SchemaNode): void {
   const paths = remove.paths().sort((a, b) => a.length - b.length);
@@ -204,22 +220,15 @@ function removeAt(v: unknown, path: readonly PathElement[], i: number, node: Sch
     }
     const child = v[k];
     removeAt(child, path, i + 1, childSchema(node, k), k, keep);
-    if (isMap(child) && Object.keys(child).length === 0 && !keep.hasPrefix(path.slice(0, i + 1))) delete v[k];
+    const emptied = (isMap(child) && Object.keys(child).length === 0) || (Array.isArray(child) && child.length === 0);
+    if (emptied && !keep.hasPrefix(path.slice(0, i + 1))) delete v[k];
     return;
   }
   if (!Array.isArray(v)) return;
   const kind = listKind(node);
-  const idx = v.findIndex((x, j) => sameElement(kind, x, field, j, pe));
+  const idx = v.findIndex((x, j) => liveElementOf(kind, x, j) === pe);
   if (idx < 0) return;
   if (last) v.splice(idx, 1);
   else removeAt(v[idx], path, i + 1, node, '', keep);
 }
 
-/** Whether a list element is the one a path element names; an element the list kind cannot name is not. */
-function sameElement(kind: ListKind, item: unknown, field: string, index: number, pe: PathElement): boolean {
-  try {
-    return elementOf(kind, item, field, index) === pe;
-  } catch {
-    return false;
-  }
-}
