@@ -118,6 +118,8 @@ export async function handleApply(
 ): Promise<{ object: KObject; created: boolean }> {
   const force = patchOptions(opts.q, true);
   const call: ApplyCall = { config: parseConfig(t.resource, raw), manager: opts.q.fieldManager!, force, subresource: opts.subresource, now: opts.now };
+  // Upstream types the configuration before it merges anything: a field of the wrong type fails first (422).
+  decodePatched(MERGE_PATCH, t, structuredClone(call.config), call.config);
   const keep: WriteOptions['managedFields'] = (_next, _old, incoming) => (Array.isArray(incoming) ? incoming : undefined);
   const write: WriteOptions = { dryRun: opts.dryRun, subresource: opts.subresource, managedFields: keep };
   try {
