@@ -147,7 +147,13 @@ spec:
       expect(await k('patch', 'ds', 'smp', '-n', NS, '-p', '{"spec":{"template":{"spec":{"containers":[{"$patch":"bogus","name":"c"}]}}}}')).toMatchObject({
         code: 1, stderr: 'Error from server (BadRequest): unknown patch type: bogus in map: map[$patch:bogus name:c]\n',
       });
+      expect(await k('patch', 'cm', 'pc', '-n', NS, '--type', 'json', '-p', '[{"op":"remove","path":"/data/nope"}]')).toMatchObject({
+        code: 1, stderr: "The request is invalid: : error in remove for path: '/data/nope': Unable to remove nonexistent key: nope: missing value\n",
+      });
       expect((await getJson('cm', 'pc')).data).toEqual({ a: '1' });
+      // Upstream's JSON patch library sets a missing key on replace.
+      expect(await ok('patch', 'cm', 'pc', '-n', NS, '--type', 'json', '-p', '[{"op":"replace","path":"/metadata/labels","value":{"r":"1"}}]')).toBe('configmap/pc patched\n');
+      expect((await getJson('cm', 'pc')).metadata.labels).toEqual({ r: '1' });
     });
 
     it('refuses changes to immutable fields of DaemonSets and StatefulSets (422)', async () => {
