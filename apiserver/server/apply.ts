@@ -122,14 +122,19 @@ export async function handleApply(
   decodePatched(MERGE_PATCH, t, structuredClone(call.config), call.config);
   const keep: WriteOptions['managedFields'] = (_next, _old, incoming) => (Array.isArray(incoming) ? incoming : undefined);
   const write: WriteOptions = { dryRun: opts.dryRun, subresource: opts.subresource, managedFields: keep };
+  const update = (): Promise<KObject> => registry.guaranteedUpdate(t.resource, t.namespace, t.name, (current) => applied(t, call, current), write);
   try {
-    const object = await registry.guaranteedUpdate(t.resource, t.namespace, t.name, (current) => applied(t, call, current), write);
-    return { object, created: false };
+    return { object: await update(), created: false };
   } catch (e) {
     if (!S.isNotFound(e) || opts.subresource) throw e;
   }
   const fresh = applied(t, call, undefined);
   delete fresh.metadata.resourceVersion;
-  const object = await registry.create(t.resource, t.namespace, fresh, { dryRun: opts.dryRun, managedFields: keep });
-  return { object, created: true };
+  try {
+    return { object: await registry.create(t.resource, t.namespace, fresh, { dryRun: opts.dryRun, managedFields: keep }), created: true };
+  } catch (e) {
+    // Created by someone else meanwhile: apply to that object instead, as upstream's patch handler retries.
+    if (!S.isAlreadyExists(e)) throw e;
+    return { object: await update(), created: false };
+  }
 }
