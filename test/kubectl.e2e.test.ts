@@ -1,7 +1,7 @@
 // End-to-end: the real kubectl (1.32, through the version dispatcher) against one `kubeling up` cluster.
 // Every expectation is what kubectl prints against a real 1.32 cluster (the project's kubectl contract).
 // Known limits at this stage: no OpenAPI (writes from files use --validate=false), no controllers/nodes/scheduler,
-// no protobuf request bodies (`kubectl create namespace|configmap`), no server-side apply.
+// no protobuf request bodies (`kubectl create namespace|configmap`); server-side apply is covered in patch-apply.e2e.test.ts.
 
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
