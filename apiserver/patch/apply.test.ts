@@ -344,6 +344,12 @@ describe('FieldSet', () => {
     expect(FieldSet.fromFieldsV1(v).toFieldsV1()).toEqual(v);
   });
 
+  it('lists elements in upstream order: fields, keys (numbers numerically), values, indices', () => {
+    const set = new FieldSet();
+    for (const pe of ['i:0', 'v:"b"', 'k:{"containerPort":1000}', 'v:"a"', 'k:{"containerPort":80}', 'f:z', 'f:a']) set.insert([pe]);
+    expect(Object.keys(set.toFieldsV1())).toEqual(['f:a', 'f:z', 'k:{"containerPort":80}', 'k:{"containerPort":1000}', 'v:"a"', 'v:"b"', 'i:0']);
+  });
+
   it.each([
     [['f:spec', 'f:replicas'], '.spec.replicas'],
     [['f:spec', 'f:containers', 'k:{"name":"c"}', 'f:image'], '.spec.containers[name="c"].image'],

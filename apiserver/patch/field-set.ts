@@ -76,7 +76,7 @@ export class FieldSet {
   /** The FieldsV1 JSON object: `{}` for a leaf member, `".": {}` for a member that has children. */
   toFieldsV1(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const kids = [...this.children].filter(([, c]) => !c.empty()).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const kids = [...this.children].filter(([, c]) => !c.empty()).sort(([a], [b]) => compareElements(a, b));
     if (this.member && kids.length > 0) out['.'] = {};
     for (const [pe, c] of kids) out[pe] = c.toFieldsV1();
     return out;
@@ -88,6 +88,63 @@ export class FieldSet {
     fill(set, v, true);
     return set;
   }
+}
+
+const RANK: Readonly<Record<string, number>> = { f: 0, k: 1, v: 2, i: 3 };
+
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function valueRank(v: unknown): number {
+  if (typeof v === 'number') return 0;
+  if (typeof v === 'string') return 1;
+  if (typeof v === 'boolean') return 2;
+  if (Array.isArray(v)) return 3;
+  return v === null ? 5 : 4;
+}
+
+/** structured-merge-diff value.Compare: numbers, then strings, booleans, lists, maps, null. */
+function compareValues(a: unknown, b: unknown): number {
+  const r = valueRank(a) - valueRank(b);
+  if (r !== 0) return r;
+  if (typeof a === 'number') return Math.sign(a - (b as number));
+  if (typeof a === 'string') return byteOrder(a, b as string);
+  if (typeof a === 'boolean') return Number(a) - Number(b);
+  return byteOrder(JSON.stringify(a), JSON.stringify(b));
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** structured-merge-diff FieldList.Compare on two `k:` elements: key by key, name then value. */
+function compareKeys(a: string, b: string): number {
+  const ka = Object.entries(parse(a) as Record<string, unknown>);
+  const kb = Object.entries(parse(b) as Record<string, unknown>);
+  for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+    const x = ka[i];
+    const y = kb[i];
+    if (!x || !y) return x ? 1 : -1;
+    const c = byteOrder(x[0], y[0]) || compareValues(x[1], y[1]);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** The order FieldsV1 lists path elements in (structured-merge-diff PathElement.Compare): fields, keys, values, indices. */
+export function compareElements(a: PathElement, b: PathElement): number {
+  const ra = RANK[a[0] ?? ''] ?? 4;
+  const rb = RANK[b[0] ?? ''] ?? 4;
+  if (ra !== rb) return ra - rb;
+  const x = a.slice(2);
+  const y = b.slice(2);
+  if (ra === 1) return compareKeys(x, y);
+  if (ra === 2) return compareValues(parse(x), parse(y));
+  if (ra === 3) return Number(x) - Number(y);
+  return byteOrder(x, y);
 }
 
 function fill(node: FieldSet, v: unknown, root: boolean): void {
