@@ -62,7 +62,7 @@ describe.skipIf(!available)('kubectl typed-client writes (protobuf bodies)', () 
   /** Creates the same object from kubectl's own client-side YAML (a JSON body) under another name; returns it. */
   const sameFromYaml = async (createArgs: string[], name: string, other: string, resource: string): Promise<Json> => {
     const yaml = await ok('create', ...createArgs.map((a) => (a === name ? other : a)), '--dry-run=client', '-o', 'yaml');
-    await okWith(yaml, 'create', '--validate=false', '-f', '-');
+    await okWith(yaml, 'create', '-f', '-');
     return getJson(resource, other);
   };
 
@@ -224,7 +224,7 @@ describe.skipIf(!available)('kubectl typed-client writes (protobuf bodies)', () 
 
   it('drain without the Eviction API deletes pods with a protobuf DeleteOptions body, honouring its grace period', async () => {
     const manifest = 'apiVersion: v1\nkind: Node\nmetadata:\n  name: pb-node\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: bare\nspec:\n  nodeName: pb-node\n  containers:\n  - name: c\n    image: busybox\n';
-    await okWith(manifest, 'create', '--validate=false', '-f', '-');
+    await okWith(manifest, 'create', '-f', '-');
     let result: KubectlResult | undefined;
     const reqs = await sent(async () => {
       result = await kubectl(['drain', 'pb-node', '--force', '--grace-period=0'], { timeoutMs: 30_000 });

@@ -1,7 +1,8 @@
 // End-to-end: the real kubectl (1.32, through the version dispatcher) against one `kubeling up` cluster.
 // Every expectation is what kubectl prints against a real 1.32 cluster (the project's kubectl contract).
-// Known limits at this stage: no controllers/nodes/scheduler, no server-side apply. kubectl runs with its defaults
-// (--validate=strict). Protobuf request bodies (`kubectl create namespace|configmap|…`) are in kubectl-protobuf.e2e.test.ts.
+// Known limits at this stage: no controllers/nodes/scheduler. kubectl runs with its defaults (--validate=strict).
+// Protobuf request bodies (`kubectl create namespace|configmap|…`) are in kubectl-protobuf.e2e.test.ts; server-side
+// apply in patch-apply.e2e.test.ts.
 
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';

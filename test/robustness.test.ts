@@ -516,6 +516,7 @@ const MERGE = 'application/merge-patch+json';
 const SMP = 'application/strategic-merge-patch+json';
 const JSONPATCH = 'application/json-patch+json';
 const YAML = 'application/yaml';
+const APPLY = 'application/apply-patch+yaml';
 
 function deepArray(n: number): string {
   return `${'['.repeat(n)}${']'.repeat(n)}`;
@@ -809,8 +810,20 @@ function contentTypes(): Case[] {
     out.push({ cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1`, ct: ct || null, body: J({ metadata: { labels: { ct: 'x' } } }), expect: 415 });
   }
   out.push(
-    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1`, ct: 'application/apply-patch+yaml', body: 'metadata: [unclosed', expect: [400, 415] },
-    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1`, ct: 'application/apply-patch+yaml', body: J({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-1' } }), expect: [415, 422] },
+    // Server-side apply: PatchOptions are validated before the body is read (422 without fieldManager), then the body.
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1`, ct: APPLY, body: 'metadata: [unclosed', expect: 422 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1`, ct: APPLY, body: J({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-1' } }), expect: 422 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: 'metadata: [unclosed', expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: '[1, 2]', expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: '"x"', expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: '', expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: J({ apiVersion: 'v2', kind: 'ConfigMap', metadata: { name: 'cm-1' } }), expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: J({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cm-1' } }), expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: J({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-2' } }), expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: J({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-1', managedFields: [{}] } }), expect: 400 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=rb`, ct: APPLY, body: J({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-1' }, data: { a: 5 } }), expect: 422 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?fieldManager=${'m'.repeat(129)}`, ct: APPLY, body: J({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm-1' } }), expect: 422 },
+    { cat: 'content-type', method: 'PATCH', path: `${CM}/cm-1?force=true`, ct: MERGE, body: J({ metadata: { labels: { f: 'x' } } }), expect: 422 },
     { cat: 'accept', method: 'GET', path: CM, headers: { accept: 'application/xml' }, expect: 406 },
     { cat: 'accept', method: 'GET', path: `${CM}/cm-1`, headers: { accept: 'text/html' }, expect: 406 },
   );

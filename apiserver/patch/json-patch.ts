@@ -1,6 +1,8 @@
-// JSON patch (RFC 6902): operations checked for shape as upstream decodes them, then applied by fast-json-patch.
+// JSON patch (RFC 6902): operations checked for shape as upstream decodes them, then applied by fast-json-patch
+// with upstream's tolerances and error texts (json-patch-upstream.ts).
 
 import fastJsonPatch from 'fast-json-patch';
+import { tolerated, upstreamFailure } from './json-patch-upstream.js';
 
 type Json = unknown;
 type Doc = Record<string, Json>;
@@ -49,19 +51,27 @@ function touchesProto(pointer: Json): boolean {
 }
 
 /**
- * Applies the operations to a document (modified in place; pass a copy). Invariants: operations naming
- * `__proto__` are refused before the library sees them (so no prototype can change), while `constructor` and
- * `prototype` stay ordinary keys (a ConfigMap may hold them); any failure is a JsonPatchError with the library's text.
+ * Applies the operations to a document (modified in place; pass a copy), one at a time, as the API server does:
+ * operations naming `__proto__` are refused before the library sees them (so no prototype can change), while
+ * `constructor` and `prototype` stay ordinary keys (a ConfigMap may hold them); what upstream tolerates is
+ * rewritten first (json-patch-upstream `tolerated`), and a failure is a JsonPatchError worded as upstream's
+ * (the library's text only where upstream's cannot be told).
  */
 export function applyJsonPatch(doc: Container, ops: readonly Operation[]): Container {
   for (const op of ops) {
-    if (op === null) throw new JsonPatchError('Operation is not an object');
-    if (touchesProto(op.path) || touchesProto(op.from)) throw new JsonPatchError(`${String(op.op)} operation does not apply: path ${JSON.stringify(op.path)} is not a field`);
+    if (op !== null && (touchesProto(op.path) || touchesProto(op.from))) throw new JsonPatchError(`${String(op.op)} operation does not apply: path ${JSON.stringify(op.path)} is not a field`);
   }
-  try {
-    return fastJsonPatch.applyPatch(doc, ops as unknown as fastJsonPatch.Operation[], true, true, false).newDocument as Container;
-  } catch (e) {
-    const message = (e as Error).message ?? String(e);
-    throw new JsonPatchError(message.split('\n')[0]!);
+  let cur = doc;
+  for (const op of ops) {
+    if (op === null) throw new JsonPatchError('Unexpected kind: unknown');
+    const adjusted = tolerated(cur, op);
+    if (adjusted === undefined) continue;
+    try {
+      cur = fastJsonPatch.applyOperation(cur, adjusted as unknown as fastJsonPatch.Operation, true, true, false).newDocument as Container;
+    } catch (e) {
+      const message = (e as Error).message ?? String(e);
+      throw new JsonPatchError(upstreamFailure(cur, op) ?? message.split('\n')[0]!);
+    }
   }
+  return cur;
 }

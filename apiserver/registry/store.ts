@@ -42,6 +42,12 @@ export interface WriteOptions {
    * `storage` writes the object as given, without the strategy (upstream's direct storage update, as pods/binding).
    */
   subresource?: 'status' | 'finalize' | 'storage' | undefined;
+  /**
+   * The metadata.managedFields to store (server-side apply field ownership), given the object the request asks for
+   * (before the strategy's own changes), the live one (none on create) and the managedFields the request carried.
+   * Without it an update keeps the live managedFields and a create stores none.
+   */
+  managedFields?: (next: KObject, old: KObject | undefined, incoming: unknown) => unknown[] | undefined;
 }
 
 function qr(r: ResourceInfo): S.QualifiedResource {
@@ -152,7 +158,13 @@ export class Registry {
 
   /** Creates an object (201 semantics): server-set metadata, defaults, validation, then one storage write. */
   async create(r: ResourceInfo, namespace: string | undefined, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
+    const incoming = body.metadata.managedFields;
     const prepared = prepareCreate(r, namespace, body, this.now(), this.newUid());
+    const managed = prepared.invalid ? undefined : opts.managedFields?.(prepared.obj, undefined, incoming);
+    if (managed?.length) {
+      prepared.obj.metadata.managedFields = managed as KObject['metadata']['managedFields'];
+      prepared.text = encodeText(prepared.obj);
+    }
     const rv = await this.commitCreate(r, namespace, prepared, opts);
     if (rv !== undefined) prepared.obj.metadata.resourceVersion = rv;
     return prepared.obj;
@@ -219,7 +231,10 @@ export class Registry {
       if (!opts.subresource && uid && uid !== old.metadata.uid) {
         throw S.invalid(r.kind, r.group, name, [{ type: 'Invalid', field: 'metadata.uid', value: uid, detail: 'field is immutable' }]);
       }
+      // Field ownership is computed before the strategy runs, so fields it sets (generation, status) are nobody's.
+      const managed = opts.managedFields ? opts.managedFields(wanted, old, wanted.metadata.managedFields) : old.metadata.managedFields;
       const next = this.prepareUpdate(r, wanted, old, opts);
+      if (managed?.length) next.metadata.managedFields = managed as KObject['metadata']['managedFields'];
       validateUpdateMeta(r, next, old);
       try {
         return await this.commitUpdate(r, key, kv, next, opts);

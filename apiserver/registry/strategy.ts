@@ -3,6 +3,7 @@
 import type { FieldError } from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
+import { daemonSetUpdateErrors, statefulSetUpdateErrors } from './immutable.js';
 import { defaultDaemonSet, defaultPod, defaultPodSpec, defaultSecret, defaultStatefulSet } from './defaults.js';
 
 /** Hooks a resource may define; every hook is optional and pure apart from mutating `obj`. */
@@ -182,7 +183,7 @@ const STRATEGIES: Record<string, Strategy> = {
       bumpTemplateGeneration(obj, old);
     },
     validate: validateWorkload,
-    validateUpdate: validateWorkload,
+    validateUpdate: (obj, old) => [...daemonSetUpdateErrors(obj, old), ...validateWorkload(obj)],
   },
   statefulsets: {
     tracksGeneration: true,
@@ -193,7 +194,7 @@ const STRATEGIES: Record<string, Strategy> = {
     },
     prepareForUpdate: keepStatus,
     validate: validateWorkload,
-    validateUpdate: validateWorkload,
+    validateUpdate: (obj, old) => [...statefulSetUpdateErrors(obj, old), ...validateWorkload(obj)],
   },
   poddisruptionbudgets: {
     // Upstream podDisruptionBudgetStrategy: generation tracks spec; status belongs to the disruption controller.

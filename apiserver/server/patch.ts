@@ -21,19 +21,21 @@ interface PatchFieldChecks {
   stored: ReadonlySet<string>;
 }
 
-const JSON_PATCH = 'application/json-patch+json';
-const MERGE_PATCH = 'application/merge-patch+json';
+export const JSON_PATCH = 'application/json-patch+json';
+export const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
-const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC];
+/** Server-side apply. */
+export const APPLY_PATCH = 'application/apply-patch+yaml';
+const PATCH_TYPES = [JSON_PATCH, MERGE_PATCH, STRATEGIC, APPLY_PATCH];
 /** Upstream's maxJSONPatchOperations. */
 const MAX_JSON_PATCH_OPERATIONS = 10000;
 
-type PatchType = typeof JSON_PATCH | typeof MERGE_PATCH | typeof STRATEGIC;
+export type PatchType = typeof JSON_PATCH | typeof MERGE_PATCH | typeof STRATEGIC;
 
-/** The patch type of a Content-Type; anything else (apply-patch+yaml included) is a 415, before the object is read. */
-export function patchType(contentType: string | undefined): PatchType {
+/** The patch type of a Content-Type; anything else is a 415, before the object is read. */
+export function patchType(contentType: string | undefined): PatchType | typeof APPLY_PATCH {
   const type = mediaType(contentType);
-  if (type === JSON_PATCH || type === MERGE_PATCH || type === STRATEGIC) return type;
+  if (type === JSON_PATCH || type === MERGE_PATCH || type === STRATEGIC || type === APPLY_PATCH) return type;
   throw S.unsupportedMediaType(type, PATCH_TYPES);
 }
 
@@ -72,9 +74,10 @@ function applyTo(type: PatchType, r: BodyTarget['resource'], current: KObject, p
 /**
  * Decodes a patch result into the endpoint's kind, as upstream: JSON and merge patch results are decoded from JSON
  * (422 quoting the patched JSON), strategic ones converted from the merged map (422 quoting the patch). A result
- * that changes apiVersion or kind is refused like a create body (400).
+ * that changes apiVersion or kind is refused like a create body (400). Server-side apply results decode as merge
+ * patch results do.
  */
-function decodePatched(type: PatchType, t: BodyTarget, result: unknown, patch: unknown, fields?: PatchFieldChecks): KObject {
+export function decodePatched(type: PatchType, t: BodyTarget, result: unknown, patch: unknown, fields?: PatchFieldChecks): KObject {
   const r = t.resource;
   const quoted = (): string => (type === STRATEGIC ? goValue(patch) : JSON.stringify(result));
   const problem = sanitizeJson(result);

@@ -9,7 +9,8 @@ import { strategyFor } from '../registry/strategy.js';
 import { decodeObjectBody, wantsTable } from './negotiate.js';
 import { boolParam, checkListOptions, dryRunParam, fieldValidationParam, flattenQuery, intParam, type Query } from './query.js';
 import { listPredicate } from './selectors.js';
-import { patchType, preparePatch } from './patch.js';
+import { APPLY_PATCH, patchType, preparePatch } from './patch.js';
+import { handleApply, managerOf, patchOptions, updateTracker } from './apply.js';
 import { requestedDelete } from './delete-options.js';
 import { checkBody } from './typed-body.js';
 import { fieldChecks } from './field-validation.js';
@@ -91,7 +92,8 @@ async function handlePut(ctx: HandlerContext, req: FastifyRequest, reply: Fastif
   const fields = fieldChecks(fieldValidationParam(q, 'UpdateOptions'), reply, req.headers['content-type'], req.body);
   const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'update', fields);
   try {
-    return await ctx.registry.update(r, t.namespace, name, structuredClone(body), { dryRun, subresource: sub });
+    const managedFields = updateTracker(r, managerOf(q, req.headers['user-agent']), sub, ctx.now);
+    return await ctx.registry.update(r, t.namespace, name, structuredClone(body), { dryRun, subresource: sub, managedFields });
   } catch (e) {
     if (!S.isNotFound(e) || sub !== undefined || !strategyFor(r).allowCreateOnUpdate) throw e;
     delete body.metadata.resourceVersion;
@@ -136,7 +138,14 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
       write.dryRun = dryRunParam(q, 'PatchOptions');
       const fields = fieldChecks(fieldValidationParam(q, 'PatchOptions'), reply, req.headers['content-type'], req.body);
       const target = { resource: r, namespace: t.namespace, name: t.name };
-      return ctx.registry.guaranteedUpdate(r, t.namespace, t.name, preparePatch(target, type, req.body, fields), write);
+      if (type === APPLY_PATCH) {
+        const applied = await handleApply(ctx.registry, target, req.body, { q, dryRun: write.dryRun, subresource: sub === 'status' ? 'status' : undefined, now: ctx.now });
+        if (applied.created) reply.code(201);
+        return applied.object;
+      }
+      patchOptions(q, false);
+      const managedFields = updateTracker(r, managerOf(q, req.headers['user-agent']), sub, ctx.now);
+      return ctx.registry.guaranteedUpdate(r, t.namespace, t.name, preparePatch(target, type, req.body, fields), { ...write, managedFields });
     }
     case 'DELETE':
       if (sub !== undefined) throw S.methodNotSupported();

@@ -1,0 +1,172 @@
+// Server-side apply through the HTTP layer: create, merge, field removal, conflicts, force, options and dry run.
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { Registry } from '../registry/store.js';
+import { bootstrap } from '../registry/bootstrap.js';
+import { createMemoryStorage } from '../storage/memory.js';
+
+let app: FastifyInstance;
+let registry: Registry;
+
+beforeEach(async () => {
+  registry = new Registry({ storage: createMemoryStorage() });
+  await bootstrap(registry);
+  app = buildApp({ registry });
+  await app.ready();
+});
+afterEach(async () => {
+  await app.close();
+  await registry.storage.close();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads deep into JSON answers
+type Obj = Record<string, any>;
+
+async function send(method: string, url: string, body: unknown, contentType: string): Promise<{ code: number; body: Obj }> {
+  const res = await app.inject({ method: method as 'PATCH', url, payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': contentType } });
+  return { code: res.statusCode, body: JSON.parse(res.body) as Obj };
+}
+
+const APPLY = 'application/apply-patch+yaml';
+const DS = '/apis/apps/v1/namespaces/default/daemonsets';
+const CM = '/api/v1/namespaces/default/configmaps';
+
+/** Applies a configuration to the object it names under a collection URL. */
+function apply(collection: string, body: Obj | string, query = 'fieldManager=kubectl&force=false'): Promise<{ code: number; body: Obj }> {
+  const name = typeof body === 'string' ? /name: (\S+)/.exec(body)![1] : (body.metadata as Obj).name as string;
+  return send('PATCH', `${collection}/${name}?${query}`, body, APPLY);
+}
+
+function daemonSet(containers: Obj[], extra: Obj = {}): Obj {
+  return {
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds', labels: { app: 'a' }, ...extra },
+    spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers } } },
+  };
+}
+
+describe('server-side apply', () => {
+  it('creates the object (201) with an Apply entry in managedFields', async () => {
+    const res = await apply(DS, daemonSet([{ name: 'c', image: 'i:1' }]));
+    expect(res.code).toBe(201);
+    expect(res.body.metadata.uid).toBeTruthy();
+    const mf = res.body.metadata.managedFields as Obj[];
+    expect(mf).toHaveLength(1);
+    expect(mf[0]).toMatchObject({ manager: 'kubectl', operation: 'Apply', apiVersion: 'apps/v1', fieldsType: 'FieldsV1' });
+    expect(Object.keys(mf[0]!)).toEqual(['manager', 'operation', 'apiVersion', 'time', 'fieldsType', 'fieldsV1']);
+    expect(mf[0]!.fieldsV1).toEqual({
+      'f:metadata': { 'f:labels': { 'f:app': {} } },
+      'f:spec': {
+        'f:selector': {},
+        'f:template': {
+          'f:metadata': { 'f:labels': { 'f:app': {} } },
+          'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:image': {}, 'f:name': {} } } },
+        },
+      },
+    });
+  });
+
+  it('accepts a YAML body, keeps the resourceVersion when nothing changes', async () => {
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y\ndata:\n  a: "1"\n';
+    const first = await apply(CM, yaml);
+    expect(first.code).toBe(201);
+    const again = await apply(CM, yaml);
+    expect(again.code).toBe(200);
+    expect(again.body.metadata.resourceVersion).toBe(first.body.metadata.resourceVersion);
+    expect(again.body.metadata.managedFields).toEqual(first.body.metadata.managedFields);
+  });
+
+  it('merges containers by name, and removes what the manager applied before but omits now', async () => {
+    await apply(DS, daemonSet([{ name: 'c', image: 'i:1', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }, { name: 'd', image: 'd:1' }]));
+    const res = await apply(DS, daemonSet([{ name: 'c', image: 'i:2', env: [{ name: 'A', value: '1' }] }]));
+    expect(res.code).toBe(200);
+    const containers = res.body.spec.template.spec.containers as Obj[];
+    expect(containers.map((c) => c.name)).toEqual(['c']);
+    expect(containers[0]!.image).toBe('i:2');
+    expect(containers[0]!.env).toEqual([{ name: 'A', value: '1' }]);
+    expect(res.body.metadata.generation).toBe(2);
+  });
+
+  it('keeps fields another manager owns when the applier drops them', async () => {
+    await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { a: '1', b: '2' } });
+    await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: { b: '2' } }, 'fieldManager=other');
+    const res = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared' }, data: {} });
+    expect(res.body.data).toEqual({ b: '2' });
+  });
+
+  it('answers a conflict with another applier with 409 and upstream causes; force takes the field', async () => {
+    await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } });
+    const res = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '2' } }, 'fieldManager=other');
+    expect(res.code).toBe(409);
+    expect(res.body).toEqual({
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'Conflict', code: 409,
+      message: 'Apply failed with 1 conflict: conflict with "kubectl": .data.a',
+      details: { causes: [{ reason: 'FieldManagerConflict', message: 'conflict with "kubectl"', field: '.data.a' }] },
+    });
+    const forced = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '2' } }, 'fieldManager=other&force=true');
+    expect(forced.code).toBe(200);
+    expect(forced.body.data).toEqual({ a: '2' });
+    expect((forced.body.metadata.managedFields as Obj[]).map((m) => m.manager)).toEqual(['other']);
+  });
+
+  it('tracks later updates by other managers and reports them as conflicts "using <apiVersion>"', async () => {
+    await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'u' }, data: { a: '1', b: '1' } });
+    const patched = await send('PATCH', `${CM}/u?fieldManager=kubectl-client-side-apply`, { data: { a: '5', b: '5' } }, 'application/strategic-merge-patch+json');
+    // The update takes both fields from the applier, whose then empty entry goes (upstream).
+    expect((patched.body.metadata.managedFields as Obj[]).map((m) => [m.manager, m.operation])).toEqual([['kubectl-client-side-apply', 'Update']]);
+    const res = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'u' }, data: { a: '1', b: '1' } });
+    expect(res.code).toBe(409);
+    expect(res.body.message).toBe('Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using v1:\n- .data.a\n- .data.b');
+  });
+
+  it('leaves objects untracked until their first apply', async () => {
+    const created = await send('POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { a: '1' } }, 'application/json');
+    expect(created.body.metadata.managedFields).toBeUndefined();
+    const patched = await send('PATCH', `${CM}/plain?fieldManager=kubectl-patch`, { data: { a: '2' } }, 'application/merge-patch+json');
+    expect(patched.body.metadata.managedFields).toBeUndefined();
+    // The first apply finds the fields owned by upstream's before-first-apply manager.
+    const conflict = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { a: '3' } });
+    expect(conflict.code).toBe(409);
+    expect(conflict.body.message).toBe('Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .data.a');
+    const applied = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' }, data: { a: '3' } }, 'fieldManager=kubectl&force=true');
+    expect(applied.code).toBe(200);
+    expect(applied.body.data).toEqual({ a: '3' });
+  });
+
+  it('persists nothing on dry run, for a create and for an update', async () => {
+    const dry = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' }, data: { a: '1' } }, 'fieldManager=kubectl&dryRun=All');
+    expect(dry.code).toBe(201);
+    expect((await send('GET', `${CM}/d`, '', 'application/json')).code).toBe(404);
+    const real = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' }, data: { a: '1' } });
+    const dry2 = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' }, data: { a: '2' } }, 'fieldManager=kubectl&dryRun=All');
+    expect(dry2.body.data).toEqual({ a: '2' });
+    const live = await send('GET', `${CM}/d`, '', 'application/json');
+    expect(live.body.data).toEqual({ a: '1' });
+    expect(live.body.metadata.resourceVersion).toBe(real.body.metadata.resourceVersion);
+  });
+
+  it.each([
+    ['no fieldManager', 'force=false', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e' } }, 422,
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'],
+    ['a wrong apiVersion', 'fieldManager=m', { apiVersion: 'v2', kind: 'ConfigMap', metadata: { name: 'e' } }, 400,
+      'Incorrect version specified in apply patch. Specified patch version: v2, expected: v1'],
+    ['managedFields in the body', 'fieldManager=m', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e', managedFields: [] } }, 400,
+      'metadata.managedFields must be nil'],
+    ['another name', 'fieldManager=m', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } }, 400,
+      'the name of the object (other) does not match the name on the URL (e)'],
+    ['another namespace', 'fieldManager=m', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e', namespace: 'kube-system' } }, 400,
+      'the namespace of the provided object does not match the namespace sent on the request'],
+  ])('refuses %s', async (_name, query, body, code, message) => {
+    const res = await send('PATCH', `${CM}/e?${query}`, body, APPLY);
+    expect(res.code).toBe(code);
+    expect(res.body.message).toBe(message);
+  });
+
+  it('refuses force on a non-apply patch (422)', async () => {
+    await send('POST', CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'f' } }, 'application/json');
+    const res = await send('PATCH', `${CM}/f?force=true`, { data: { a: '1' } }, 'application/merge-patch+json');
+    expect(res.code).toBe(422);
+    expect(res.body.message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
+  });
+});
