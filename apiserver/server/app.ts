@@ -9,6 +9,7 @@ import type { KObject } from '../api/types.js';
 import { aggregatedDiscovery, AGGREGATED_V2, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { parsePath } from './paths.js';
 import { handleResource, type HandlerContext } from './resource-handlers.js';
+import type { WatchServerOptions } from './watch.js';
 import { OUTPUT_TYPES, jsonTextToYaml, outputFormat } from './negotiate.js';
 import { DRAIN_BYTES, clientError, frameworkError, readBody } from './http-edge.js';
 
@@ -36,6 +37,8 @@ export interface AppOptions {
   now?: () => Date;
   /** A pino logger or `false`; errors answered as 500 are logged once with their cause. */
   logger?: boolean | FastifyBaseLogger;
+  /** Timing of watch streams (bookmark interval, default timeout, slow-reader limit). */
+  watch?: WatchServerOptions;
 }
 
 function sendStatus(reply: FastifyReply, err: S.ApiError): FastifyReply {
@@ -112,6 +115,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     frameworkErrors: (err, req, reply) => sendStatus(reply, frameworkError(err, req)),
   });
   const ctx: HandlerContext = { registry: opts.registry, now: opts.now ?? (() => new Date()) };
+  if (opts.watch) ctx.watch = opts.watch;
   // Objects the registry just wrote are sent as their stored text plus resourceVersion (no second stringify);
   // strings are JSON the handlers built already.
   app.setReplySerializer((payload) => (typeof payload === 'string' ? payload : serialize(payload as KObject)));

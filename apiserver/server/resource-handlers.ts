@@ -13,7 +13,7 @@ import { patchType, preparePatch } from './patch.js';
 import { requestedDelete } from './delete-options.js';
 import { checkBody } from './typed-body.js';
 import { tableOf } from './tables.js';
-import { serveWatch } from './watch.js';
+import { serveWatch, type WatchServerOptions } from './watch.js';
 
 /** The resource a request names, with its namespace, name and subresource. */
 export interface ResourceTarget {
@@ -28,6 +28,8 @@ export interface ResourceTarget {
 export interface HandlerContext {
   registry: Registry;
   now: () => Date;
+  /** Timing of watch streams (tests shorten it). */
+  watch?: WatchServerOptions;
 }
 
 function qr(r: ResourceInfo): S.QualifiedResource {
@@ -36,8 +38,8 @@ function qr(r: ResourceInfo): S.QualifiedResource {
 
 async function handleGet(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<unknown> {
   const r = t.resource;
+  if (boolParam(q, 'watch')) return serveWatch(ctx, req, reply, t, q);
   if (t.name === undefined) {
-    if (boolParam(q, 'watch')) return serveWatch(ctx, req, reply, t, q);
     checkListOptions(q);
     const namespace = t.allNamespaces ? undefined : t.namespace;
     const opts = { predicate: listPredicate(r, q), limit: intParam(q, 'limit'), continueToken: q.continue || undefined };
