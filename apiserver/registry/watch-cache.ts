@@ -122,6 +122,8 @@ class ResourceWatchCache {
       this.ringStart = (this.ringStart + 1) % this.ringSize;
     }
     for (const s of this.subs) s.offer(d);
+    // The lines written hold their own bytes; what the ring keeps for later replays is just the stored value.
+    d.release();
   }
 
   /** Registers a watcher now (synchronously): replays held changes after `fromRevision`, or returns false. */

@@ -48,6 +48,13 @@ export class StoredItem implements WatchItem {
     return this.obj;
   }
 
+  /** Drops the decoded object and the encodings (the value stays): called once a change has been fanned out. */
+  release(): void {
+    this.obj = undefined;
+    this.json = undefined;
+    this.encoded.clear();
+  }
+
   text(): string {
     if (this.json === undefined) {
       const stored = textOf(this.value);
@@ -77,6 +84,12 @@ export class DecodedEvent {
 
   get key(): string {
     return this.ev.kv.key;
+  }
+
+  /** Frees what fan-out built (decoded objects, encodings); replays from the ring rebuild them. */
+  release(): void {
+    this.current.release();
+    this.before?.release();
   }
 
   /** The state before an update, stamped with this event's revision (what a watcher leaving the selector gets). */
