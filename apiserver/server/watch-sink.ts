@@ -31,8 +31,15 @@ export function ownLine(type: 'BOOKMARK' | 'ERROR', object: Status | Record<stri
 }
 
 /**
+ * Bytes a stream may have buffered in Node before it counts as backed up. Above the socket's high-water mark (16 KiB),
+ * so that one turn's corked burst of events does not look like a slow reader, and small enough that a thousand
+ * stalled streams hold a bounded amount.
+ */
+const BACKLOG_BYTES = 256 * 1024;
+
+/**
  * Writes lines to one response. Assumptions / Invariants: lines are written in the order given; writes made in one
- * turn of the event loop are corked into one socket write; while the socket is backed up (write returned false)
+ * turn of the event loop are corked into one socket write; while the socket is backed up (BACKLOG_BYTES buffered)
  * lines are queued by reference, and a stream that has `maxQueued` lines waiting is destroyed instead of buffering
  * without bound (upstream's cacher terminates a watcher whose buffer is full; the client watches again from the
  * last resourceVersion it saw). Nothing is sent to the slow client first: it is not reading.
@@ -67,7 +74,7 @@ export class LineWriter {
       this.res.cork();
       process.nextTick(this.uncork);
     }
-    if (!this.res.write(line)) this.block();
+    if (!this.res.write(line) && this.res.writableLength >= BACKLOG_BYTES) this.block();
   }
 
   /** Ends the response cleanly after what is queued (used for timeouts, storage ends and errors). */
@@ -99,7 +106,7 @@ export class LineWriter {
     if (this.queue.length === 0 || this.res.destroyed) return;
     const lines = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
     this.queue = [];
-    if (!this.res.write(lines)) this.block();
+    if (!this.res.write(lines) && this.res.writableLength >= BACKLOG_BYTES) this.block();
   };
 
   private cutOff(): void {
