@@ -219,6 +219,16 @@ describe('watch streams', () => {
     expect(err!.object).toMatchObject({ code: 504, reason: 'Timeout', message: `Too large resource version: ${future}, current: ${a.metadata.resourceVersion}`, details: { retryAfterSeconds: 1 } });
   });
 
+  it('sendInitialEvents=false: no initial state, only changes from now (resourceVersion unset or 0) or after N', async () => {
+    await start();
+    const a = await call('POST', CMS, cm('a'));
+    const now = await watch(`${CMS}?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=0`);
+    const fromA = await watch(`${CMS}?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=${Number(a.metadata.resourceVersion) - 1}`);
+    const b = await call('POST', CMS, cm('b'));
+    expect(summary(await now.take(1))).toEqual([`ADDED b ${b.metadata.resourceVersion}`]);
+    expect(summary(await fromA.take(2))).toEqual([`ADDED a ${a.metadata.resourceVersion}`, `ADDED b ${b.metadata.resourceVersion}`]);
+  });
+
   it.each([
     ['resourceVersionMatch=NotOlderThan', 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'],
     ['sendInitialEvents=true', 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'],
