@@ -1,6 +1,7 @@
 // One HTTP watch stream: events serialised once per distinct encoding, written with backpressure, slow readers cut off.
 
 import type { ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
 import type { ResourceInfo } from '../api/resources.js';
 import type { Status } from '../api/status.js';
 import type { WatchEventType, WatchItem } from '../registry/store.js';
@@ -9,25 +10,44 @@ import { tableOf } from './tables.js';
 /** How a stream's events are serialised: plain objects, or one-row Tables (`includeObject` as asked). */
 export type WatchFormat = { kind: 'json' } | { kind: 'table'; includeObject: string | undefined; now: () => Date };
 
-/** Builds the bytes of one event line for a format; the line is cached on the item, shared by every stream. */
+/**
+ * One event line in HTTP/1.1 chunked framing (`<hex length>\r\n<line>\r\n`), built once: a stream on a chunked
+ * response writes it to its socket as it is, so a thousand streams cost a thousand socket writes and nothing more.
+ */
+export function framed(line: string): Buffer {
+  const size = Buffer.byteLength(line);
+  const head = `${size.toString(16)}\r\n`;
+  const out = Buffer.allocUnsafe(head.length + size + 2);
+  out.write(head, 0, 'latin1');
+  out.write(line, head.length, 'utf8');
+  out.write('\r\n', head.length + size, 'latin1');
+  return out;
+}
+
+/** The line inside a framed chunk (a view, no copy). */
+export function unframe(chunk: Buffer): Buffer {
+  return chunk.subarray(chunk.indexOf(10) + 1, chunk.length - 2);
+}
+
+/** The framed line of an event in a format; cached on the item, so every stream writes the same bytes. */
 export function eventLine(r: ResourceInfo, format: WatchFormat, type: WatchEventType, item: WatchItem, noHeaders: boolean): Buffer {
   const key = format.kind === 'json' ? type : `${type}|table|${format.includeObject ?? ''}|${noHeaders ? 'n' : 'h'}`;
-  let line = item.encoded.get(key);
-  if (line === undefined) {
-    if (format.kind === 'json') line = Buffer.from(`{"type":"${type}","object":${item.text()}}\n`);
+  let chunk = item.encoded.get(key);
+  if (chunk === undefined) {
+    if (format.kind === 'json') chunk = framed(`{"type":"${type}","object":${item.text()}}\n`);
     else {
       const rv = { resourceVersion: item.object.metadata.resourceVersion };
       const table = tableOf(r, [item.object], rv, format.includeObject, format.now(), noHeaders);
-      line = Buffer.from(`${JSON.stringify({ type, object: table })}\n`);
+      chunk = framed(`${JSON.stringify({ type, object: table })}\n`);
     }
-    item.encoded.set(key, line);
+    item.encoded.set(key, chunk);
   }
-  return line;
+  return chunk;
 }
 
-/** A line of an object the server makes itself (BOOKMARK, ERROR). */
+/** The framed line of an object the server makes itself (BOOKMARK, ERROR). */
 export function ownLine(type: 'BOOKMARK' | 'ERROR', object: Status | Record<string, unknown>): Buffer {
-  return Buffer.from(`${JSON.stringify({ type, object })}\n`);
+  return framed(`${JSON.stringify({ type, object })}\n`);
 }
 
 /**
@@ -45,6 +65,9 @@ const BACKLOG_BYTES = 256 * 1024;
  * last resourceVersion it saw). Nothing is sent to the slow client first: it is not reading.
  */
 export class LineWriter {
+  /** Where bytes go: the socket itself on a chunked response (framed lines), else the response (plain lines). */
+  private target: Writable | undefined;
+  private direct = false;
   private queue: Buffer[] = [];
   private blocked = false;
   private corked = false;
@@ -61,9 +84,20 @@ export class LineWriter {
     return this.closed;
   }
 
-  /** Queues or writes one line. */
-  write(line: Buffer): void {
+  private out(): Writable {
+    if (!this.target) {
+      const socket = this.res.socket;
+      this.direct = this.res.chunkedEncoding && this.res.headersSent && socket !== null;
+      this.target = this.direct && socket ? socket : this.res;
+    }
+    return this.target;
+  }
+
+  /** Queues or writes one framed line (see {@link framed}). */
+  write(chunk: Buffer): void {
     if (this.closed) return;
+    const target = this.out();
+    const line = this.direct ? chunk : unframe(chunk);
     if (this.blocked) {
       if (this.queue.length >= this.maxQueued) return this.cutOff();
       this.queue.push(line);
@@ -71,10 +105,10 @@ export class LineWriter {
     }
     if (!this.corked) {
       this.corked = true;
-      this.res.cork();
+      target.cork();
       process.nextTick(this.uncork);
     }
-    if (!this.res.write(line) && this.res.writableLength >= BACKLOG_BYTES) this.block();
+    if (!target.write(line) && target.writableLength >= BACKLOG_BYTES) this.block();
   }
 
   /** Ends the response cleanly after what is queued (used for timeouts, storage ends and errors). */
@@ -86,27 +120,28 @@ export class LineWriter {
       this.uncork();
       this.res.end();
     };
-    if (this.blocked) this.res.once('drain', finish);
+    if (this.blocked) this.out().once('drain', finish);
     else finish();
   }
 
   private readonly uncork = (): void => {
     if (!this.corked) return;
     this.corked = false;
-    this.res.uncork();
+    this.target?.uncork();
   };
 
   private block(): void {
     this.blocked = true;
-    this.res.once('drain', this.drained);
+    this.out().once('drain', this.drained);
   }
 
   private readonly drained = (): void => {
     this.blocked = false;
-    if (this.queue.length === 0 || this.res.destroyed) return;
+    const target = this.out();
+    if (this.queue.length === 0 || target.destroyed) return;
     const lines = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
     this.queue = [];
-    if (!this.res.write(lines) && this.res.writableLength >= BACKLOG_BYTES) this.block();
+    if (!target.write(lines) && target.writableLength >= BACKLOG_BYTES) this.block();
   };
 
   private cutOff(): void {
