@@ -29,6 +29,8 @@ export interface ListResult {
 /** One fan-out run, with the server's resident memory (bytes) before the watchers, with them open, and after. */
 export interface WatchRun extends WatchFanoutResult {
   rss?: { before: number; open: number; done: number };
+  /** CPU while the creates ran and the events were delivered; serverUsPerRequest is per delivery. */
+  cpu?: CpuUse;
 }
 
 /** The watch fan-out phase: kubeling and the bare broadcasting server under the same watchers and create rate. */
@@ -165,7 +167,8 @@ function watchRunLine(label: string, w: WatchRun): string {
   const lat = w.latency;
   const lost = w.missing > 0 || w.createErrors > 0 || w.streamsEnded > 0 ? `  MISSING ${int(w.missing)} deliveries, ${w.createErrors} create errors, ${w.streamsEnded} streams ended${w.firstError ? ` (${w.firstError})` : ''}` : '';
   const mem = w.rss ? `   RSS ${mib(w.rss.before)} → ${mib(w.rss.open)} with watchers → ${mib(w.rss.done)} after (+${mib(w.rss.done - w.rss.before)})` : '';
-  return `  ${label.padEnd(10)} ${int(w.deliveriesPerSecond).padStart(8)} deliveries/s   p50 ${ms(lat.p50).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(w.deliveries)} of ${int(w.events * w.watchers)})${mem}${lost}`;
+  const cpu = w.cpu ? `   server ${(w.cpu.serverUsPerRequest).toFixed(2)} µs CPU/delivery (${w.cpu.serverCores.toFixed(2)} cores; load generator ${w.cpu.generatorCores.toFixed(2)}, other processes ${w.cpu.otherCores.toFixed(2)})` : '';
+  return `  ${label.padEnd(10)} ${int(w.deliveriesPerSecond).padStart(8)} deliveries/s   p50 ${ms(lat.p50).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(w.deliveries)} of ${int(w.events * w.watchers)})${cpu}${mem}${lost}`;
 }
 
 function watchLines(w: WatchBench, ratio: number | undefined): string[] {

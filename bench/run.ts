@@ -202,6 +202,8 @@ async function benchNoFsync(cfg: Config, dir: string): Promise<Measured> {
 /** One fan-out run against a started server, with its resident memory before, with the watchers open, and after. */
 async function fanout(cfg: Config, server: ServerChild, watchPath: string, createPath: string): Promise<WatchRun> {
   const rss: Partial<Record<'before' | 'open' | 'done', number>> = {};
+  let cpuOpen: ReturnType<typeof sampleCpu>;
+  let cpuDone: ReturnType<typeof sampleCpu>;
   const result = await runWatchFanout({
     origin: server.url,
     watchPath,
@@ -210,9 +212,15 @@ async function fanout(cfg: Config, server: ServerChild, watchPath: string, creat
     watchers: cfg.watchers,
     rate: cfg.watchRate,
     seconds: cfg.watchSeconds,
-    probe: (stage) => (rss[stage] = rssBytes(server.pid)),
+    probe: (stage) => {
+      rss[stage] = rssBytes(server.pid);
+      if (stage === 'open') cpuOpen = sampleCpu(server.pid);
+      if (stage === 'done') cpuDone = sampleCpu(server.pid);
+    },
   });
   const run: WatchRun = { ...result };
+  const cpu = cpuBetween(cpuOpen, cpuDone, result.deliveries);
+  if (cpu) run.cpu = cpu;
   if (rss.before !== undefined && rss.open !== undefined && rss.done !== undefined) run.rss = { before: rss.before, open: rss.open, done: rss.done };
   return run;
 }

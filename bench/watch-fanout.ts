@@ -47,6 +47,7 @@ export interface WatchFanoutResult {
 /** The name prefix of the run's pods; the number after it is the create's sequence. */
 const PREFIX = 'wfan-';
 const NAME_KEY = `"name":"${PREFIX}`;
+const NAME_BYTES = Buffer.from(NAME_KEY);
 
 /** One open stream: counts lines and records each (watcher, seq) arrival time. */
 function openWatcher(client: Client, path: string, w: number, arrivals: Float64Array, width: number, onEnd: () => void): Promise<void> {
@@ -56,25 +57,21 @@ function openWatcher(client: Client, path: string, w: number, arrivals: Float64A
       .request({ method: 'GET', path, headersTimeout: 60_000, bodyTimeout: 0 })
       .then((res) => {
         if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));
-        let rest = '';
-        res.body.setEncoding('utf8');
-        res.body.on('data', (chunk: string) => {
+        // Bytes, not text: find each `"name":"wfan-NNNNNNNN` (once per event line) and read its sequence number.
+        const tail = NAME_KEY.length + 8;
+        let rest: Buffer | undefined;
+        res.body.on('data', (chunk: Buffer) => {
           const now = performance.now();
-          let text = rest + chunk;
-          let nl = text.indexOf('\n');
-          let from = 0;
-          while (nl >= 0) {
-            const at = text.indexOf(NAME_KEY, from);
-            if (at >= 0 && at < nl) {
-              const digits = at + NAME_KEY.length;
-              const seq = parseInt(text.slice(digits, digits + 8), 10);
-              if (seq < width) arrivals[seq * watchers + w] ||= now;
-            }
-            from = nl + 1;
-            nl = text.indexOf('\n', from);
+          const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+          let pos = 0;
+          for (let at = buf.indexOf(NAME_BYTES, pos); at >= 0 && at + tail <= buf.length; at = buf.indexOf(NAME_BYTES, pos)) {
+            let seq = 0;
+            for (let i = at + NAME_KEY.length; i < at + tail; i++) seq = seq * 10 + (buf[i]! - 48);
+            if (seq < width) arrivals[seq * watchers + w] ||= now;
+            pos = at + tail;
           }
-          text = text.slice(from);
-          rest = text;
+          const keep = Math.max(pos, buf.length - tail + 1);
+          rest = keep < buf.length ? Buffer.from(buf.subarray(keep)) : undefined;
         });
         res.body.on('end', onEnd);
         res.body.on('error', onEnd);

@@ -2,7 +2,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { buildApp } from './app.js';
 import type { WatchServerOptions } from './watch.js';
 import { Registry } from '../registry/store.js';
@@ -254,6 +254,8 @@ describe('watch streams', () => {
 
   it('a watcher that never reads is cut off while the others receive every event', async () => {
     await start({ maxQueuedEvents: 4 });
+    const sockets: Socket[] = [];
+    app!.server.on('connection', (s: Socket) => sockets.push(s));
     const big = 'x'.repeat(256 * 1024);
     const readers = await Promise.all([1, 2, 3].map(() => watch(`${CMS}?watch=true&resourceVersion=0`)));
     // A raw connection that sends the request and never reads its answer.
@@ -263,7 +265,14 @@ describe('watch streams', () => {
     stalled.write(`GET ${CMS}?watch=true&resourceVersion=0 HTTP/1.1\r\nHost: x\r\n\r\n`);
     await expectEventually(() => registry.watches.watcherCount(R.configmaps) === 4);
     const n = 120;
-    for (let i = 0; i < n; i++) await call('POST', CMS, { ...cm(`big-${i}`), data: { big } });
+    // 30 MiB of events: far more than the kernel's socket buffers hold, so without the cut-off the server would keep
+    // most of it in memory for the stalled stream. With it, no connection ever has more than a bounded backlog.
+    let maxBuffered = 0;
+    for (let i = 0; i < n; i++) {
+      await call('POST', CMS, { ...cm(`big-${i}`), data: { big } });
+      for (const s of sockets) maxBuffered = Math.max(maxBuffered, s.writableLength);
+    }
+    expect(maxBuffered).toBeLessThan(2 * 1024 * 1024);
     for (const r of readers) expect((await r.take(n)).map((e) => e.object.metadata.name)).toEqual(Array.from({ length: n }, (_, i) => `big-${i}`));
     await expectEventually(() => registry.watches.watcherCount(R.configmaps) === 3);
     stalled.destroy();
