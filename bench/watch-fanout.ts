@@ -4,6 +4,7 @@
 import { Client } from 'undici';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { LatencyRecorder, type LatencySummary } from './load.js';
 import { podBody } from './pod.js';
 
@@ -49,34 +50,56 @@ const PREFIX = 'wfan-';
 const NAME_KEY = `"name":"${PREFIX}`;
 const NAME_BYTES = Buffer.from(NAME_KEY);
 
-/** One open stream: counts lines and records each (watcher, seq) arrival time. */
-function openWatcher(client: Client, path: string, w: number, arrivals: Float64Array, width: number, onEnd: () => void): Promise<void> {
+/** Records the arrivals in one stream's bytes: each `"name":"wfan-NNNNNNNN` (once per event line) and its number. */
+function arrivalScanner(w: number, watchers: number, width: number, arrivals: Float64Array, counter: { arrived: number }): (chunk: Buffer) => void {
+  const tail = NAME_KEY.length + 8;
+  let rest: Buffer | undefined;
+  return (chunk) => {
+    const now = performance.now();
+    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let pos = 0;
+    for (let at = buf.indexOf(NAME_BYTES, pos); at >= 0 && at + tail <= buf.length; at = buf.indexOf(NAME_BYTES, pos)) {
+      let seq = 0;
+      for (let i = at + NAME_KEY.length; i < at + tail; i++) seq = seq * 10 + (buf[i]! - 48);
+      const slot = seq * watchers + w;
+      if (seq < width && !arrivals[slot]) {
+        arrivals[slot] = now;
+        counter.arrived++;
+      }
+      pos = at + tail;
+    }
+    const keep = Math.max(pos, buf.length - tail + 1);
+    rest = keep < buf.length ? Buffer.from(buf.subarray(keep)) : undefined;
+  };
+}
+
+/**
+ * One open stream on a raw socket: the load generator only scans the bytes it receives (each event line is written
+ * as one whole HTTP chunk by both servers, so the framing never splits a name), keeping its own CPU small next to
+ * the servers'. Resolves once the answer's status line says 200.
+ */
+function openWatcher(origin: URL, path: string, w: number, arrivals: Float64Array, width: number, counter: { arrived: number }, onEnd: () => void): Promise<Socket> {
   const watchers = arrivals.length / width;
+  const scan = arrivalScanner(w, watchers, width, arrivals, counter);
   return new Promise((resolve, reject) => {
-    client
-      .request({ method: 'GET', path, headersTimeout: 60_000, bodyTimeout: 0 })
-      .then((res) => {
-        if (res.statusCode !== 200) return reject(new Error(`watch answered ${res.statusCode}`));
-        // Bytes, not text: find each `"name":"wfan-NNNNNNNN` (once per event line) and read its sequence number.
-        const tail = NAME_KEY.length + 8;
-        let rest: Buffer | undefined;
-        res.body.on('data', (chunk: Buffer) => {
-          const now = performance.now();
-          const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-          let pos = 0;
-          for (let at = buf.indexOf(NAME_BYTES, pos); at >= 0 && at + tail <= buf.length; at = buf.indexOf(NAME_BYTES, pos)) {
-            let seq = 0;
-            for (let i = at + NAME_KEY.length; i < at + tail; i++) seq = seq * 10 + (buf[i]! - 48);
-            if (seq < width) arrivals[seq * watchers + w] ||= now;
-            pos = at + tail;
-          }
-          const keep = Math.max(pos, buf.length - tail + 1);
-          rest = keep < buf.length ? Buffer.from(buf.subarray(keep)) : undefined;
-        });
-        res.body.on('end', onEnd);
-        res.body.on('error', onEnd);
-        resolve();
-      }, reject);
+    const socket = connect({ host: origin.hostname, port: Number(origin.port) }, () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${origin.host}\r\nAccept: application/json\r\n\r\n`);
+    });
+    let started = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (!started) {
+        started = true;
+        const status = chunk.subarray(0, 12).toString('latin1');
+        if (status !== 'HTTP/1.1 200') {
+          socket.destroy();
+          return reject(new Error(`watch answered ${chunk.subarray(0, 200).toString('latin1')}`));
+        }
+        resolve(socket);
+      }
+      scan(chunk);
+    });
+    socket.once('error', (e) => (started ? onEnd() : reject(e)));
+    socket.once('close', onEnd);
   });
 }
 
@@ -93,7 +116,9 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
   const total = Math.max(1, Math.round(o.rate * o.seconds));
   const arrivals = new Float64Array(total * o.watchers);
   const answered = new Float64Array(total);
-  const watchClients = Array.from({ length: o.watchers }, () => new Client(o.origin, { pipelining: 1, bodyTimeout: 0, headersTimeout: 60_000 }));
+  const origin = new URL(o.origin);
+  const counter = { arrived: 0 };
+  const sockets: Socket[] = [];
   let streamsEnded = 0;
   let running = true;
   const ended = (): void => {
@@ -103,7 +128,8 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
   try {
     // Open in batches so the server's accept queue is not flooded.
     for (let i = 0; i < o.watchers; i += 100) {
-      await Promise.all(watchClients.slice(i, i + 100).map((c, j) => openWatcher(c, o.watchPath, i + j, arrivals, total, ended)));
+      const batch = Array.from({ length: Math.min(100, o.watchers - i) }, (_, j) => openWatcher(origin, o.watchPath, i + j, arrivals, total, counter, ended));
+      sockets.push(...(await Promise.all(batch)));
     }
     o.probe?.('open');
     const posters = Array.from({ length: o.createConnections ?? 16 }, () => new Client(o.origin, { pipelining: 1 }));
@@ -130,36 +156,28 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
       );
     }
     await Promise.all(sends);
-    await waitForDeliveries(arrivals, answered, o.drainMs ?? 10_000);
+    const created = answered.reduce((n, t) => (t ? n + 1 : n), 0);
+    await waitForDeliveries(counter, created * o.watchers, o.drainMs ?? 10_000);
     running = false;
     o.probe?.('done');
     await Promise.all(posters.map((c) => c.close()));
     return summarize(o.watchers, total, arrivals, answered, started, errors, firstError, streamsEnded);
   } finally {
     running = false;
-    await Promise.all(watchClients.map((c) => c.destroy()));
+    for (const s of sockets) s.destroy();
   }
 }
 
-/** Waits until every pair of an answered create arrived, or no new arrival came for `quietMs`. */
-async function waitForDeliveries(arrivals: Float64Array, answered: Float64Array, quietMs: number): Promise<void> {
-  const width = arrivals.length / answered.length;
+/** Waits until `want` arrivals were counted, or none came for `quietMs`. */
+async function waitForDeliveries(counter: { arrived: number }, want: number, quietMs: number): Promise<void> {
   let last = -1;
   let lastChange = performance.now();
-  for (;;) {
-    let got = 0;
-    let want = 0;
-    for (let s = 0; s < answered.length; s++) {
-      if (!answered[s]) continue;
-      want += width;
-      for (let w = 0; w < width; w++) if (arrivals[s * width + w]) got++;
-    }
-    if (got >= want) return;
-    if (got !== last) {
-      last = got;
+  while (counter.arrived < want) {
+    if (counter.arrived !== last) {
+      last = counter.arrived;
       lastChange = performance.now();
     } else if (performance.now() - lastChange > quietMs) return;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
