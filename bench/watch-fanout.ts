@@ -54,11 +54,9 @@ const NAME_BYTES = Buffer.from(NAME_KEY);
 function arrivalScanner(w: number, watchers: number, width: number, arrivals: Float64Array, counter: { arrived: number }): (chunk: Buffer) => void {
   const tail = NAME_KEY.length + 8;
   let rest: Buffer | undefined;
-  return (chunk) => {
-    const now = performance.now();
-    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
-    let pos = 0;
-    for (let at = buf.indexOf(NAME_BYTES, pos); at >= 0 && at + tail <= buf.length; at = buf.indexOf(NAME_BYTES, pos)) {
+  /** Records the names that start in buf before `limit` and end inside it. */
+  const scanIn = (buf: Buffer, limit: number, now: number): void => {
+    for (let at = buf.indexOf(NAME_BYTES); at >= 0 && at < limit && at + tail <= buf.length; at = buf.indexOf(NAME_BYTES, at + tail)) {
       let seq = 0;
       for (let i = at + NAME_KEY.length; i < at + tail; i++) seq = seq * 10 + (buf[i]! - 48);
       const slot = seq * watchers + w;
@@ -66,10 +64,14 @@ function arrivalScanner(w: number, watchers: number, width: number, arrivals: Fl
         arrivals[slot] = now;
         counter.arrived++;
       }
-      pos = at + tail;
     }
-    const keep = Math.max(pos, buf.length - tail + 1);
-    rest = keep < buf.length ? Buffer.from(buf.subarray(keep)) : undefined;
+  };
+  return (chunk) => {
+    const now = performance.now();
+    // A name cut by the previous read: only the few bytes around the cut are joined (no copy of the whole chunk).
+    if (rest) scanIn(Buffer.concat([rest, chunk.subarray(0, tail)]), rest.length, now);
+    scanIn(chunk, chunk.length, now);
+    rest = chunk.length >= tail - 1 ? Buffer.from(chunk.subarray(chunk.length - (tail - 1))) : undefined;
   };
 }
 
