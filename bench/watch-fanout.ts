@@ -56,7 +56,7 @@ function arrivalScanner(w: number, watchers: number, width: number, arrivals: Fl
   let rest: Buffer | undefined;
   /** Records the names that start in buf before `limit` and end inside it. */
   const scanIn = (buf: Buffer, limit: number, now: number): void => {
-    for (let at = buf.indexOf(NAME_BYTES); at >= 0 && at < limit && at + tail <= buf.length; at = buf.indexOf(NAME_BYTES, at + tail)) {
+    for (let at = buf.indexOf(NAME_BYTES); at >= 0 && at < limit && at + tail <= buf.length; ) {
       let seq = 0;
       for (let i = at + NAME_KEY.length; i < at + tail; i++) seq = seq * 10 + (buf[i]! - 48);
       const slot = seq * watchers + w;
@@ -64,6 +64,9 @@ function arrivalScanner(w: number, watchers: number, width: number, arrivals: Fl
         arrivals[slot] = now;
         counter.arrived++;
       }
+      // The name is near the start of its line: skip to the next line (a fast byte search) before looking again.
+      const nl = buf.indexOf(10, at + tail);
+      at = nl < 0 ? -1 : buf.indexOf(NAME_BYTES, nl + 1);
     }
   };
   return (chunk) => {
