@@ -150,7 +150,7 @@ export function formatReport(r: Results): string {
   const cpu = cpuRatio(r);
   if (cpu !== undefined) lines.push(`  same by server CPU per request (echo µs ÷ kubeling µs, insensitive to other load): ${(cpu * 100).toFixed(1)}%`);
   if (r.totalSeconds !== undefined) lines.push(`(bench took ${r.totalSeconds.toFixed(1)} s)`);
-  const other = Math.max(...[r.echo, r.creates, r.gets, r.noFsync].map((m) => m?.cpu?.otherCores ?? 0));
+  const other = Math.max(...[r.echo, r.creates, r.gets, r.noFsync, r.watch?.kubeling, r.watch?.bare].map((m) => m?.cpu?.otherCores ?? 0));
   if (other > 0.15) lines.push(`note: other processes used up to ${other.toFixed(2)} of the ${r.cpus} CPUs during a phase: figures are noisy`);
   return lines.join('\n');
 }
