@@ -72,6 +72,8 @@ export class LineWriter {
   private blocked = false;
   private corked = false;
   private closed = false;
+  /** Lines given before the headers went out (the initial state is handed over while the watch registers). */
+  private held: Buffer[] | undefined = [];
 
   constructor(
     private readonly res: ServerResponse,
@@ -93,9 +95,20 @@ export class LineWriter {
     return this.target;
   }
 
+  /** Writes what was held: call once the response's headers are out. */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held) for (const chunk of held) this.write(chunk);
+  }
+
   /** Queues or writes one framed line (see {@link framed}). */
   write(chunk: Buffer): void {
     if (this.closed) return;
+    if (this.held) {
+      this.held.push(chunk);
+      return;
+    }
     const target = this.out();
     const line = this.direct ? chunk : unframe(chunk);
     if (this.blocked) {
@@ -114,6 +127,7 @@ export class LineWriter {
   /** Ends the response cleanly after what is queued (used for timeouts, storage ends and errors). */
   end(last?: Buffer): void {
     if (this.closed) return;
+    this.release();
     if (last) this.write(last);
     this.closed = true;
     const finish = (): void => {

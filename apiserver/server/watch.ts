@@ -68,6 +68,7 @@ class WatchStream implements WatchSink {
   private readonly writer: LineWriter;
   private readonly timers: NodeJS.Timeout[] = [];
   private headersSent = false;
+  private begun = false;
   private lastBookmark = 0;
   handle: WatchHandle | undefined;
 
@@ -79,19 +80,27 @@ class WatchStream implements WatchSink {
     maxQueued: number,
   ) {
     const res = reply.raw;
+    reply.hijack();
     this.writer = new LineWriter(res, maxQueued, () => this.finish());
     res.on('close', () => this.finish());
   }
 
-  /** Sends the headers now (clients wait for them before reading events) and starts the timers. */
-  open(opts: WatchServerOptions): void {
-    this.reply.hijack();
+  /**
+   * Sends the headers (clients wait for them before reading events), then what the watch produced meanwhile, and
+   * starts the timers. Called once the watcher is registered, as upstream serves the stream after rw.Watch returned.
+   */
+  begin(opts: WatchServerOptions): void {
+    if (this.begun) return;
+    this.begun = true;
     const res = this.reply.raw;
+    if (res.destroyed) return;
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
     const audit = this.reply.getHeader('audit-id');
     if (typeof audit === 'string') headers['Audit-Id'] = audit;
     res.writeHead(200, headers);
     res.flushHeaders();
+    this.writer.release();
+    if (this.abort.signal.aborted) return;
     const timeoutMs = this.params.timeoutMs;
     this.timers.push(setTimeout(() => this.finish(), timeoutMs));
     if (!this.params.allowBookmarks) return;
@@ -129,6 +138,8 @@ class WatchStream implements WatchSink {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
     for (const t of this.timers) clearTimeout(t);
+    if (!this.begun) this.begin({});
+    if (this.reply.raw.destroyed) return;
     this.writer.end(error ? ownLine('ERROR', error.status) : undefined);
   }
 
@@ -154,7 +165,6 @@ export async function serveWatch(ctx: HandlerContext, req: FastifyRequest, reply
   if (table && !parseIncludeObject(q.includeObject)) throw S.badRequest(`unrecognized includeObject value: ${JSON.stringify(q.includeObject)}`);
   const format: WatchFormat = table ? { kind: 'table', includeObject: q.includeObject, now: ctx.now } : { kind: 'json' };
   const stream = new WatchStream(r, reply, format, params, opts.maxQueuedEvents ?? 1000);
-  stream.open(opts);
   const signal = stream.abort.signal;
   try {
     if (params.notOlderThan !== undefined) await awaitRevision(ctx, params.notOlderThan, opts.tooLargeWaitMs ?? 3000, signal);
@@ -163,6 +173,7 @@ export async function serveWatch(ctx: HandlerContext, req: FastifyRequest, reply
     if (signal.aborted) return;
     const namespace = t.allNamespaces ? undefined : t.namespace;
     stream.handle = await ctx.registry.watch(r, { namespace, predicate, fromRevision: from, sink: stream, signal });
+    stream.begin(opts);
   } catch (e) {
     stream.finish(e instanceof S.ApiError ? e : S.internal(e instanceof Error ? e.message : String(e)));
   }
