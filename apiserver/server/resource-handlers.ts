@@ -38,8 +38,8 @@ function qr(r: ResourceInfo): S.QualifiedResource {
 
 async function handleGet(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<unknown> {
   const r = t.resource;
-  if (boolParam(q, 'watch')) return serveWatch(ctx, req, reply, t, q);
   if (t.name === undefined) {
+    if (boolParam(q, 'watch')) return serveWatch(ctx, req, reply, t, q);
     checkListOptions(q);
     const namespace = t.allNamespaces ? undefined : t.namespace;
     const opts = { predicate: listPredicate(r, q), limit: intParam(q, 'limit'), continueToken: q.continue || undefined };

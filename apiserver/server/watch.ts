@@ -1,9 +1,8 @@
-// HTTP watch streams: `?watch=true` on list paths (and on a named object), newline-delimited watch events.
+// HTTP watch streams: `?watch=true` on list paths, newline-delimited watch events.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as S from '../api/status.js';
 import { groupVersion, type ResourceInfo } from '../api/resources.js';
-import type { KObject } from '../api/types.js';
 import type { WatchEventType, WatchHandle, WatchItem, WatchSink } from '../registry/store.js';
 import type { HandlerContext, ResourceTarget } from './resource-handlers.js';
 import { wantsTable } from './negotiate.js';
@@ -17,17 +16,6 @@ export type { WatchServerOptions } from './watch-options.js';
 
 /** The annotation on the BOOKMARK that ends a sendInitialEvents watch's initial state. */
 export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
-
-/** The filter of a watch; on a named object, also its name (upstream turns the name into a metadata.name selector). */
-function watchPredicate(r: ResourceInfo, q: Query, name: string | undefined): ((o: KObject) => boolean) | undefined {
-  const filter = listPredicate(r, q);
-  if (name === undefined) return filter;
-  const terms = (q.fieldSelector ?? '').split(',').filter((t) => t !== '');
-  if (terms.length > 0 && !terms.some((t) => t === `metadata.name=${name}` || t === `metadata.name==${name}`)) {
-    throw S.badRequest("fieldSelector metadata.name doesn't match requested name");
-  }
-  return (o) => o.metadata.name === name && (!filter || filter(o));
-}
 
 /** The BOOKMARK object: the watched kind with only a resourceVersion (and the initial-events-end annotation). */
 function bookmark(r: ResourceInfo, rv: number, initialEnd = false): Buffer {
@@ -159,7 +147,7 @@ class WatchStream implements WatchSink {
 export async function serveWatch(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<void> {
   const r = t.resource;
   const opts = ctx.watch ?? {};
-  const predicate = watchPredicate(r, q, t.name);
+  const predicate = listPredicate(r, q);
   const params = parseWatchParams(q, opts);
   const table = wantsTable(req.headers.accept);
   if (table && !parseIncludeObject(q.includeObject)) throw S.badRequest(`unrecognized includeObject value: ${JSON.stringify(q.includeObject)}`);
