@@ -105,7 +105,7 @@ export function targetsOf(r: Results): Target[] {
 function watchTargets(r: Results): Target[] {
   const w = r.watch?.kubeling;
   const ratio = watchRatio(r);
-  const complete = !!w && w.missing === 0 && w.createErrors === 0;
+  const complete = !!w && w.missing === 0 && w.duplicates === 0 && w.createErrors === 0;
   return [
     { name: 'watch p99', want: `<= ${TARGETS.watchP99Ms} ms`, got: w ? ms(w.latency.p99) : 'n/a', met: w ? complete && w.latency.p99 <= TARGETS.watchP99Ms : null },
     { name: 'watch ÷ bare', want: `>= ${TARGETS.watchRatio * 100}%`, got: ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}%`, met: ratio === undefined ? null : complete && ratio >= TARGETS.watchRatio },
@@ -165,7 +165,8 @@ const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
 
 function watchRunLine(label: string, w: WatchRun): string {
   const lat = w.latency;
-  const lost = w.missing > 0 || w.createErrors > 0 || w.streamsEnded > 0 ? `  MISSING ${int(w.missing)} deliveries, ${w.createErrors} create errors, ${w.streamsEnded} streams ended${w.firstError ? ` (${w.firstError})` : ''}` : '';
+  const bad = w.missing > 0 || w.duplicates > 0 || w.createErrors > 0 || w.streamsEnded > 0;
+  const lost = bad ? `  MISSING ${int(w.missing)} deliveries, ${int(w.duplicates)} duplicates, ${w.createErrors} create errors, ${w.streamsEnded} streams ended${w.firstError ? ` (${w.firstError})` : ''}` : '';
   const mem = w.rss ? `   RSS ${mib(w.rss.before)} → ${mib(w.rss.open)} with watchers → ${mib(w.rss.done)} after (+${mib(w.rss.done - w.rss.before)})` : '';
   const cpu = w.cpu ? `   server ${(w.cpu.serverUsPerRequest).toFixed(2)} µs CPU/delivery (${w.cpu.serverCores.toFixed(2)} cores; load generator ${w.cpu.generatorCores.toFixed(2)}, other processes ${w.cpu.otherCores.toFixed(2)})` : '';
   return `  ${label.padEnd(10)} ${int(w.deliveriesPerSecond).padStart(8)} deliveries/s   p50 ${ms(lat.p50).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(w.deliveries)} of ${int(w.events * w.watchers)})${cpu}${mem}${lost}`;

@@ -38,6 +38,8 @@ export interface WatchFanoutResult {
   /** Events received over all watchers, and how many (watcher, event) pairs never arrived. */
   deliveries: number;
   missing: number;
+  /** Events a watcher received twice (a correct stream has none). */
+  duplicates: number;
   /** Watch streams that ended before the run did. */
   streamsEnded: number;
   latency: LatencySummary;
@@ -50,8 +52,14 @@ const PREFIX = 'wfan-';
 const NAME_KEY = `"name":"${PREFIX}`;
 const NAME_BYTES = Buffer.from(NAME_KEY);
 
+/** Arrivals counted as they come, and events a watcher received more than once (never expected). */
+interface Counter {
+  arrived: number;
+  duplicates: number;
+}
+
 /** Records the arrivals in one stream's bytes: each `"name":"wfan-NNNNNNNN` (once per event line) and its number. */
-function arrivalScanner(w: number, watchers: number, width: number, arrivals: Float64Array, counter: { arrived: number }): (chunk: Buffer) => void {
+function arrivalScanner(w: number, watchers: number, width: number, arrivals: Float64Array, counter: Counter): (chunk: Buffer) => void {
   const tail = NAME_KEY.length + 8;
   let rest: Buffer | undefined;
   /** Records the names that start in buf before `limit` and end inside it. */
@@ -63,7 +71,7 @@ function arrivalScanner(w: number, watchers: number, width: number, arrivals: Fl
       if (seq < width && !arrivals[slot]) {
         arrivals[slot] = now;
         counter.arrived++;
-      }
+      } else counter.duplicates++;
       // The name is near the start of its line: skip to the next line (a fast byte search) before looking again.
       const nl = buf.indexOf(10, at + tail);
       at = nl < 0 ? -1 : buf.indexOf(NAME_BYTES, nl + 1);
@@ -83,7 +91,7 @@ function arrivalScanner(w: number, watchers: number, width: number, arrivals: Fl
  * as one whole HTTP chunk by both servers, so the framing never splits a name), keeping its own CPU small next to
  * the servers'. Resolves once the answer's status line says 200.
  */
-function openWatcher(origin: URL, path: string, w: number, arrivals: Float64Array, width: number, counter: { arrived: number }, onEnd: () => void): Promise<Socket> {
+function openWatcher(origin: URL, path: string, w: number, arrivals: Float64Array, width: number, counter: Counter, onEnd: () => void): Promise<Socket> {
   const watchers = arrivals.length / width;
   const scan = arrivalScanner(w, watchers, width, arrivals, counter);
   return new Promise((resolve, reject) => {
@@ -122,7 +130,7 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
   const arrivals = new Float64Array(total * o.watchers);
   const answered = new Float64Array(total);
   const origin = new URL(o.origin);
-  const counter = { arrived: 0 };
+  const counter: Counter = { arrived: 0, duplicates: 0 };
   const sockets: Socket[] = [];
   let streamsEnded = 0;
   let running = true;
@@ -166,7 +174,7 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
     running = false;
     o.probe?.('done');
     await Promise.all(posters.map((c) => c.close()));
-    return summarize(o.watchers, total, arrivals, answered, started, errors, firstError, streamsEnded);
+    return { ...summarize(o.watchers, total, arrivals, answered, started, errors, firstError, streamsEnded), duplicates: counter.duplicates };
   } finally {
     running = false;
     for (const s of sockets) s.destroy();
@@ -174,7 +182,7 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
 }
 
 /** Waits until `want` arrivals were counted, or none came for `quietMs`. */
-async function waitForDeliveries(counter: { arrived: number }, want: number, quietMs: number): Promise<void> {
+async function waitForDeliveries(counter: Counter, want: number, quietMs: number): Promise<void> {
   let last = -1;
   let lastChange = performance.now();
   while (counter.arrived < want) {
@@ -186,7 +194,7 @@ async function waitForDeliveries(counter: { arrived: number }, want: number, qui
   }
 }
 
-function summarize(watchers: number, total: number, arrivals: Float64Array, answered: Float64Array, started: number, errors: number, firstError: string | undefined, streamsEnded: number): WatchFanoutResult {
+function summarize(watchers: number, total: number, arrivals: Float64Array, answered: Float64Array, started: number, errors: number, firstError: string | undefined, streamsEnded: number): Omit<WatchFanoutResult, 'duplicates'> {
   const rec = new LatencyRecorder();
   let deliveries = 0;
   let missing = 0;
@@ -207,7 +215,7 @@ function summarize(watchers: number, total: number, arrivals: Float64Array, answ
       rec.record(Math.max(0, a - t));
     }
   }
-  const out: WatchFanoutResult = {
+  const out: Omit<WatchFanoutResult, 'duplicates'> = {
     watchers,
     events,
     createErrors: errors,
