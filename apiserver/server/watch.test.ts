@@ -248,6 +248,16 @@ describe('watch streams', () => {
     expect(second!.object.rows[0].cells[0]).toBe('t2');
   });
 
+  it('frees a watcher when its client goes away or its timeout ends', async () => {
+    await start();
+    const streams = await Promise.all(Array.from({ length: 20 }, () => watch(`${CMS}?watch=true`)));
+    const timed = await watch(`${CMS}?watch=true&timeoutSeconds=1&resourceVersion=0`);
+    await expectEventually(() => registry.watches.watcherCount(R.configmaps) === 21);
+    for (const s of streams) s.close();
+    await timed.ended;
+    await expectEventually(() => registry.watches.watcherCount(R.configmaps) === 0);
+  });
+
   it('a watcher that never reads is cut off while the others receive every event', async () => {
     await start({ maxQueuedEvents: 4 });
     const sockets: Socket[] = [];
