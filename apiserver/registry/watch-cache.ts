@@ -28,8 +28,12 @@ export interface CacheWatchRequest {
 
 /** A started watcher. */
 export interface WatchHandle {
-  /** The newest revision of this resource the watcher has been brought up to (a BOOKMARK may carry it). */
-  progress(): number;
+  /**
+   * The newest revision the watcher has been brought up to: every change of the resource up to it has been handed to
+   * its sink (a BOOKMARK may carry it). On the cache's path it follows the store's revision even when this resource
+   * is quiet, as upstream's watch cache follows etcd's progress, so a resuming client does not fall out of the log.
+   */
+  progress(): Promise<number>;
 }
 
 /** One watcher of a resource: its scope, filter and position. */
@@ -37,12 +41,17 @@ class Subscription implements WatchHandle {
   readonly prefix: string;
   private last: number;
 
-  constructor(r: ResourceInfo, private readonly req: CacheWatchRequest) {
+  constructor(
+    r: ResourceInfo,
+    private readonly req: CacheWatchRequest,
+    private readonly settled?: () => Promise<number>,
+  ) {
     this.prefix = keyPrefix(r, req.namespace);
     this.last = req.fromRevision;
   }
 
-  progress(): number {
+  async progress(): Promise<number> {
+    if (this.settled) this.last = Math.max(this.last, await this.settled());
     return this.last;
   }
 
@@ -129,13 +138,24 @@ class ResourceWatchCache {
   /** Registers a watcher now (synchronously): replays held changes after `fromRevision`, or returns false. */
   attach(req: CacheWatchRequest): WatchHandle | false {
     if (!this.starting || req.fromRevision < this.completeAfter) return false;
-    const sub = new Subscription(this.r, req);
+    const sub = new Subscription(this.r, req, this.settledRevision);
     for (let i = 0; i < this.ring.length; i++) sub.offer(this.ring[(this.ringStart + i) % this.ring.length]!);
     if (req.signal.aborted) return sub;
     this.subs.add(sub);
     req.signal.addEventListener('abort', () => this.subs.delete(sub), { once: true });
     return sub;
   }
+
+  /**
+   * A revision every change up to which has been dispatched: the store's current revision, read before a turn of the
+   * event loop. Invariant: storage publishes a change synchronously with its commit, and this cache's feed hands
+   * queued changes over in microtasks only, so by the next macrotask every change up to that revision was dispatched.
+   */
+  private readonly settledRevision = async (): Promise<number> => {
+    const current = await this.storage.currentRevision();
+    await new Promise((resolve) => setImmediate(resolve));
+    return current;
+  };
 
   /** A watcher fed by its own storage watch (history older than the ring). */
   slow(req: CacheWatchRequest): WatchHandle {

@@ -181,6 +181,10 @@ describe('watch streams', () => {
     const events = await w.take(2);
     expect(events[0]!.type).toBe('ADDED');
     expect(events[1]).toEqual({ type: 'BOOKMARK', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { resourceVersion: x.metadata.resourceVersion } } });
+    // A write to another resource moves the store's revision: the next bookmark follows it.
+    const other = await call('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } });
+    await expectEventually(() => w.events.some((e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion === other.metadata.resourceVersion));
+    expect(w.events.filter((e) => e.type !== 'BOOKMARK').length).toBe(1);
     const none = await watch(`${CMS}?watch=true&timeoutSeconds=1`);
     await call('POST', CMS, cm('bm2'));
     await none.ended;

@@ -111,10 +111,13 @@ class WatchStream implements WatchSink {
 
   /** A BOOKMARK at the watcher's progress, when it moved since the last one. */
   private sendBookmark(): void {
-    const rv = this.handle?.progress() ?? 0;
-    if (rv <= this.lastBookmark) return;
-    this.lastBookmark = rv;
-    this.writer.write(bookmark(this.r, rv));
+    const handle = this.handle;
+    if (!handle) return;
+    void handle.progress().then((rv) => {
+      if (rv <= this.lastBookmark || this.abort.signal.aborted) return;
+      this.lastBookmark = rv;
+      this.writer.write(bookmark(this.r, rv));
+    });
   }
 
   end(error?: S.ApiError): void {
