@@ -2,6 +2,7 @@
 
 import type { CpuUse } from './cpu.js';
 import type { LoadResult } from './load.js';
+import type { WatchFanoutResult } from './watch-fanout.js';
 
 /** A measured load phase, with the CPU it used when /proc could be read. */
 export interface Measured extends LoadResult {
@@ -25,6 +26,21 @@ export interface ListResult {
   pages: number;
 }
 
+/** One fan-out run, with the server's resident memory (bytes) before the watchers, with them open, and after. */
+export interface WatchRun extends WatchFanoutResult {
+  rss?: { before: number; open: number; done: number };
+  /** CPU while the creates ran and the events were delivered; serverUsPerRequest is per delivery. */
+  cpu?: CpuUse;
+}
+
+/** The watch fan-out phase: kubeling and the bare broadcasting server under the same watchers and create rate. */
+export interface WatchBench {
+  kubeling: WatchRun;
+  bare: WatchRun;
+  rate: number;
+  seconds: number;
+}
+
 /** Everything one bench run measured. */
 export interface Results {
   podBytes: number;
@@ -40,6 +56,7 @@ export interface Results {
   gets?: Measured;
   list?: ListResult;
   noFsync?: Measured;
+  watch?: WatchBench;
 }
 
 /** One target and whether this run met it (`met` is null when the figures it needs were not measured). */
@@ -51,7 +68,13 @@ export interface Target {
 }
 
 /** The issue's targets: ≥ 5,000 creates/s, ≥ 40% of the bare echo, p99 ≤ 25 ms. */
-export const TARGETS = { createsPerSecond: 5000, echoRatio: 0.4, p99Ms: 25 } as const;
+export const TARGETS = { createsPerSecond: 5000, echoRatio: 0.4, p99Ms: 25, watchP99Ms: 100, watchRatio: 0.5 } as const;
+
+/** kubeling deliveries/s ÷ the bare server's, when the watch phase ran. */
+export function watchRatio(r: Results): number | undefined {
+  const w = r.watch;
+  return w && w.bare.deliveriesPerSecond > 0 ? w.kubeling.deliveriesPerSecond / w.bare.deliveriesPerSecond : undefined;
+}
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
@@ -75,6 +98,17 @@ export function targetsOf(r: Results): Target[] {
     { name: 'creates/s', want: `>= ${int(TARGETS.createsPerSecond)}`, got: r.creates ? int(r.creates.rps) : 'n/a', met: r.creates ? r.creates.rps >= TARGETS.createsPerSecond : null },
     { name: 'creates ÷ echo', want: `>= ${TARGETS.echoRatio * 100}%`, got: ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}%`, met: ratio === undefined ? null : ratio >= TARGETS.echoRatio },
     { name: 'create p99', want: `<= ${TARGETS.p99Ms} ms`, got: r.creates ? ms(r.creates.latency.p99) : 'n/a', met: r.creates ? r.creates.latency.p99 <= TARGETS.p99Ms : null },
+    ...watchTargets(r),
+  ];
+}
+
+function watchTargets(r: Results): Target[] {
+  const w = r.watch?.kubeling;
+  const ratio = watchRatio(r);
+  const complete = !!w && w.missing === 0 && w.duplicates === 0 && w.createErrors === 0;
+  return [
+    { name: 'watch p99', want: `<= ${TARGETS.watchP99Ms} ms`, got: w ? ms(w.latency.p99) : 'n/a', met: w ? complete && w.latency.p99 <= TARGETS.watchP99Ms : null },
+    { name: 'watch ÷ bare', want: `>= ${TARGETS.watchRatio * 100}%`, got: ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}%`, met: ratio === undefined ? null : complete && ratio >= TARGETS.watchRatio },
   ];
 }
 
@@ -110,12 +144,13 @@ export function formatReport(r: Results): string {
   if (r.list) lines.push(...listLines(r.list));
   if (r.noFsync) lines.push('apiserver (LevelDB, --no-fsync):', ...loadLines('POST pod (create)', r.noFsync));
   if (r.echo) lines.push('bare fastify echo (parse JSON, echo it back):', ...loadLines('POST pod body', r.echo));
+  if (r.watch) lines.push(...watchLines(r.watch, watchRatio(r)));
   const ratio = echoRatio(r);
   if (ratio !== undefined) lines.push(`kubeling creates/s ÷ echo req/s: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.echoRatio * 100}%]`);
   const cpu = cpuRatio(r);
   if (cpu !== undefined) lines.push(`  same by server CPU per request (echo µs ÷ kubeling µs, insensitive to other load): ${(cpu * 100).toFixed(1)}%`);
   if (r.totalSeconds !== undefined) lines.push(`(bench took ${r.totalSeconds.toFixed(1)} s)`);
-  const other = Math.max(...[r.echo, r.creates, r.gets, r.noFsync].map((m) => m?.cpu?.otherCores ?? 0));
+  const other = Math.max(...[r.echo, r.creates, r.gets, r.noFsync, r.watch?.kubeling, r.watch?.bare].map((m) => m?.cpu?.otherCores ?? 0));
   if (other > 0.15) lines.push(`note: other processes used up to ${other.toFixed(2)} of the ${r.cpus} CPUs during a phase: figures are noisy`);
   return lines.join('\n');
 }
@@ -124,4 +159,25 @@ export function formatReport(r: Results): string {
 export function formatTargets(r: Results): string {
   const mark = (m: boolean | null): string => (m === null ? 'not measured' : m ? 'MET' : 'MISSED');
   return ['', 'targets:', ...targetsOf(r).map((t) => `  ${t.name.padEnd(16)} ${t.want.padEnd(12)} got ${t.got.padEnd(10)} ${mark(t.met)}`)].join('\n');
+}
+
+const mib = (n: number): string => `${(n / 1048576).toFixed(1)} MiB`;
+
+function watchRunLine(label: string, w: WatchRun): string {
+  const lat = w.latency;
+  const bad = w.missing > 0 || w.duplicates > 0 || w.createErrors > 0 || w.streamsEnded > 0;
+  const lost = bad ? `  MISSING ${int(w.missing)} deliveries, ${int(w.duplicates)} duplicates, ${w.createErrors} create errors, ${w.streamsEnded} streams ended${w.firstError ? ` (${w.firstError})` : ''}` : '';
+  const mem = w.rss ? `   RSS ${mib(w.rss.before)} → ${mib(w.rss.open)} with watchers → ${mib(w.rss.done)} after (+${mib(w.rss.done - w.rss.before)})` : '';
+  const cpu = w.cpu ? `   server ${(w.cpu.serverUsPerRequest).toFixed(2)} µs CPU/delivery (${w.cpu.serverCores.toFixed(2)} cores; load generator ${w.cpu.generatorCores.toFixed(2)}, other processes ${w.cpu.otherCores.toFixed(2)})` : '';
+  return `  ${label.padEnd(10)} ${int(w.deliveriesPerSecond).padStart(8)} deliveries/s   p50 ${ms(lat.p50).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(w.deliveries)} of ${int(w.events * w.watchers)})${cpu}${mem}${lost}`;
+}
+
+function watchLines(w: WatchBench, ratio: number | undefined): string[] {
+  const lines = [
+    `watch fan-out: ${int(w.kubeling.watchers)} pod watchers, pods created at ${w.rate}/s for ${w.seconds} s; latency = create answered → event received, over every (watcher, event) pair:`,
+    watchRunLine('kubeling', w.kubeling) + `   [target p99 <= ${TARGETS.watchP99Ms} ms]`,
+    watchRunLine('bare', w.bare),
+  ];
+  if (ratio !== undefined) lines.push(`kubeling deliveries/s ÷ bare broadcast: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.watchRatio * 100}%]`);
+  return lines;
 }

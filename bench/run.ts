@@ -13,12 +13,15 @@ import type { RequestSpec } from './load.js';
 import { cpuBetween, sampleCpu } from './cpu.js';
 import { formatProfileSummary, summarizeProfileFile } from './profile.js';
 import { podBody, podName } from './pod.js';
-import { cpuRatio, echoRatio, formatReport, formatTargets, targetsOf, type ListResult, type Measured, type Results } from './report.js';
+import { cpuRatio, echoRatio, formatReport, formatTargets, targetsOf, watchRatio, type ListResult, type Measured, type Results } from './report.js';
 import { timeList, timePaginatedList } from './list.js';
+import { rssBytes, runWatchFanout } from './watch-fanout.js';
+import type { WatchBench, WatchRun } from './report.js';
 
 // Flags (or BENCH_* variables): --seconds 6 --warmup 2 --connections 32 --list-pods 10000 --noise-retries 1
-//   --phases echo,creates,gets,list,nofsync   --cpu-prof-dir DIR (profile every apiserver child, print a summary)
-const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync'] as const;
+//   --phases echo,creates,gets,list,nofsync,watch   --cpu-prof-dir DIR (profile every apiserver child, print a summary)
+//   --watchers 1000 --watch-rate 200 --watch-seconds 5 (the watch fan-out phase)
+const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** The bench's settings (flags, with BENCH_* environment variables as defaults). */
@@ -31,10 +34,14 @@ interface Config {
   retries: number;
   phases: Set<Phase>;
   cpuProfDir?: string;
+  watchers: number;
+  watchRate: number;
+  watchSeconds: number;
 }
 
 const CLI = fileURLToPath(new URL('../cluster/cli.js', import.meta.url));
 const ECHO = fileURLToPath(new URL('./echo-server.js', import.meta.url));
+const WATCH_ECHO = fileURLToPath(new URL('./watch-echo-server.js', import.meta.url));
 
 function parseConfig(argv: string[]): Config {
   const env = process.env;
@@ -48,6 +55,9 @@ function parseConfig(argv: string[]): Config {
       phases: { type: 'string', default: env.BENCH_PHASES ?? PHASES.join(',') },
       'noise-retries': { type: 'string', default: env.BENCH_NOISE_RETRIES ?? '1' },
       'cpu-prof-dir': { type: 'string', default: env.BENCH_CPU_PROF_DIR },
+      watchers: { type: 'string', default: env.BENCH_WATCHERS ?? '1000' },
+      'watch-rate': { type: 'string', default: env.BENCH_WATCH_RATE ?? '200' },
+      'watch-seconds': { type: 'string', default: env.BENCH_WATCH_SECONDS ?? '5' },
     },
     strict: true,
   });
@@ -68,6 +78,9 @@ function parseConfig(argv: string[]): Config {
     listPods: Math.floor(num('list-pods', values['list-pods'])),
     retries: Math.floor(num('noise-retries', values['noise-retries'])),
     phases,
+    watchers: Math.max(1, Math.floor(num('watchers', values.watchers))),
+    watchRate: Math.max(1, num('watch-rate', values['watch-rate'])),
+    watchSeconds: Math.max(0.1, num('watch-seconds', values['watch-seconds'])),
   };
   if (values['cpu-prof-dir']) cfg.cpuProfDir = resolve(values['cpu-prof-dir']);
   return cfg;
@@ -186,6 +199,49 @@ async function benchNoFsync(cfg: Config, dir: string): Promise<Measured> {
   }
 }
 
+/** One fan-out run against a started server, with its resident memory before, with the watchers open, and after. */
+async function fanout(cfg: Config, server: ServerChild, watchPath: string, createPath: string): Promise<WatchRun> {
+  const rss: Partial<Record<'before' | 'open' | 'done', number>> = {};
+  let cpuOpen: ReturnType<typeof sampleCpu>;
+  let cpuDone: ReturnType<typeof sampleCpu>;
+  const result = await runWatchFanout({
+    origin: server.url,
+    watchPath,
+    createPath,
+    namespace: 'default',
+    watchers: cfg.watchers,
+    rate: cfg.watchRate,
+    seconds: cfg.watchSeconds,
+    probe: (stage) => {
+      rss[stage] = rssBytes(server.pid);
+      if (stage === 'open') cpuOpen = sampleCpu(server.pid);
+      if (stage === 'done') cpuDone = sampleCpu(server.pid);
+    },
+  });
+  const run: WatchRun = { ...result };
+  const cpu = cpuBetween(cpuOpen, cpuDone, result.deliveries);
+  if (cpu) run.cpu = cpu;
+  if (rss.before !== undefined && rss.open !== undefined && rss.done !== undefined) run.rss = { before: rss.before, open: rss.open, done: rss.done };
+  return run;
+}
+
+/** The watch fan-out phase: kubeling (LevelDB, fsync) and the bare broadcasting server under the same load. */
+async function benchWatch(cfg: Config, dir: string): Promise<WatchBench> {
+  const api = await startApiserver(join(dir, 'watch'), true, cfg);
+  let kubeling: WatchRun;
+  try {
+    kubeling = await fanout(cfg, api, '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0', '/api/v1/namespaces/default/pods');
+  } finally {
+    await api.stop();
+  }
+  const bare = await startServerChild('watch-echo', WATCH_ECHO, []);
+  try {
+    return { kubeling, bare: await fanout(cfg, bare, '/watch', '/pods'), rate: cfg.watchRate, seconds: cfg.watchSeconds };
+  } finally {
+    await bare.stop();
+  }
+}
+
 async function listProfiles(dir: string): Promise<string[]> {
   return (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.cpuprofile')).sort();
 }
@@ -211,6 +267,7 @@ async function main(argv: string[]): Promise<void> {
     if (cfg.phases.has('echo')) out.echo = await benchEcho(cfg);
     if (cfg.phases.has('creates') || cfg.phases.has('gets') || cfg.phases.has('list')) await benchApiserver(cfg, dir, out);
     if (cfg.phases.has('nofsync')) out.noFsync = await benchNoFsync(cfg, dir);
+    if (cfg.phases.has('watch')) out.watch = await benchWatch(cfg, dir);
   } finally {
     await stopAllChildren();
     await rm(dir, { recursive: true, force: true });
@@ -218,7 +275,7 @@ async function main(argv: string[]): Promise<void> {
   out.totalSeconds = (Date.now() - started) / 1000;
   process.stdout.write(`${formatReport(out)}\n${formatTargets(out)}\n`);
   if (cfg.cpuProfDir) await printProfiles(cfg.cpuProfDir, oldProfiles);
-  process.stdout.write(`${JSON.stringify({ bench: 'kubeling', ...out, echoRatio: echoRatio(out) ?? null, cpuRatio: cpuRatio(out) ?? null, targets: targetsOf(out) })}\n`);
+  process.stdout.write(`${JSON.stringify({ bench: 'kubeling', ...out, echoRatio: echoRatio(out) ?? null, cpuRatio: cpuRatio(out) ?? null, watchRatio: watchRatio(out) ?? null, targets: targetsOf(out) })}\n`);
 }
 
 /** The run's temporary data directory, removed at the end and on interruption. */

@@ -15,10 +15,11 @@ import { normalizeMeta } from './defaults.js';
 import { validateUpdateMeta } from './validate.js';
 import { beginDelete, readyToRemove, type DeleteOptions, type DeletePlan } from './delete.js';
 import { decodeContinue, encodeContinue } from './continue.js';
-import { watchResource, type WatchEvent } from './watch.js';
+import { WatchCaches, startWatch, type StartWatchRequest, type WatchCacheOptions, type WatchHandle } from './watch-cache.js';
 
 export type { DeleteOptions } from './delete.js';
-export type { WatchEvent } from './watch.js';
+export type { WatchEventType, WatchItem } from './watch.js';
+export type { StartWatchRequest, WatchHandle, WatchSink } from './watch-cache.js';
 
 /** What the registry needs from its surroundings. */
 export interface RegistryDeps {
@@ -26,6 +27,8 @@ export interface RegistryDeps {
   /** The clock (injected so tests control time). */
   now?: () => Date;
   newUid?: () => string;
+  /** Sizes of the watch cache. */
+  watchCache?: WatchCacheOptions;
 }
 
 export interface ListOptions {
@@ -68,16 +71,19 @@ export class Registry {
   readonly storage: Storage;
   private readonly now: () => Date;
   private readonly newUid: () => string;
+  /** One shared storage watch per watched resource (see watch-cache.ts). */
+  readonly watches: WatchCaches;
 
   constructor(deps: RegistryDeps) {
     this.storage = deps.storage;
+    this.watches = new WatchCaches(deps.storage, deps.watchCache);
     this.now = deps.now ?? (() => new Date());
     this.newUid = deps.newUid ?? randomUUID;
   }
 
-  /** Changes after `fromRevision`, filtered; see watchResource. */
-  watch(r: ResourceInfo, namespace: string | undefined, fromRevision: number, predicate: (o: KObject) => boolean, signal: AbortSignal): AsyncGenerator<WatchEvent> {
-    return watchResource(this.storage, r, namespace, fromRevision, predicate, signal);
+  /** Starts a watcher whose events go to `req.sink`; see startWatch. */
+  watch(r: ResourceInfo, req: StartWatchRequest): Promise<WatchHandle> {
+    return startWatch(this.storage, this.watches, r, req);
   }
 
   /** The current revision (the resourceVersion a list would report now). */

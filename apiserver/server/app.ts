@@ -10,6 +10,7 @@ import { aggregatedDiscovery, AGGREGATED_V2, apiGroup, apiGroupList, apiResource
 import { parsePath } from './paths.js';
 import { handleResource, type HandlerContext } from './resource-handlers.js';
 import type { LogSource } from '../registry/pod-logs.js';
+import type { WatchServerOptions } from './watch.js';
 import { OUTPUT_TYPES, jsonTextToYaml, outputFormat } from './negotiate.js';
 import { DRAIN_BYTES, clientError, frameworkError, readBody } from './http-edge.js';
 import { registerOpenApi } from './openapi.js';
@@ -40,6 +41,8 @@ export interface AppOptions {
   logs?: LogSource;
   /** A pino logger or `false`; errors answered as 500 are logged once with their cause. */
   logger?: boolean | FastifyBaseLogger;
+  /** Timing of watch streams (bookmark interval, default timeout, slow-reader limit). */
+  watch?: WatchServerOptions;
 }
 
 function sendStatus(reply: FastifyReply, err: S.ApiError): FastifyReply {
@@ -120,6 +123,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   });
   const ctx: HandlerContext = { registry: opts.registry, now: opts.now ?? (() => new Date()) };
   if (opts.logs) ctx.logs = opts.logs;
+  if (opts.watch) ctx.watch = opts.watch;
   // Objects the registry just wrote are sent as their stored text plus resourceVersion (no second stringify);
   // strings are JSON the handlers built already.
   app.setReplySerializer((payload) => (typeof payload === 'string' ? payload : serialize(payload as KObject)));

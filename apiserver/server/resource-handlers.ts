@@ -15,7 +15,7 @@ import { requestedDelete } from './delete-options.js';
 import { checkBody } from './typed-body.js';
 import { fieldChecks } from './field-validation.js';
 import { tableOf } from './tables.js';
-import { serveWatch } from './watch.js';
+import { serveWatch, type WatchServerOptions } from './watch.js';
 import type { LogSource } from '../registry/pod-logs.js';
 import { subresourceHandler } from './subresources/index.js';
 
@@ -34,6 +34,8 @@ export interface HandlerContext {
   now: () => Date;
   /** Where pods/log reads container logs (the kubelets'); an empty log when absent. */
   logs?: LogSource;
+  /** Timing of watch streams (tests shorten it). */
+  watch?: WatchServerOptions;
 }
 
 function qr(r: ResourceInfo): S.QualifiedResource {

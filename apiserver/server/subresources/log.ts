@@ -47,18 +47,26 @@ function invalidOptions(pod: string, errs: S.FieldError[]): S.ApiError {
   return e;
 }
 
-/** Ends `signal` when the pod is deleted (or replaced by one with another uid). */
+/** Ends `signal` when the pod is deleted (or replaced by one with another uid), or when the watch cannot continue. */
 async function watchGone(ctx: HandlerContext, pod: KObject, ac: AbortController): Promise<void> {
-  const from = Number(pod.metadata.resourceVersion);
-  const same = (o: KObject): boolean => o.metadata.name === pod.metadata.name;
+  const { name, namespace, uid } = pod.metadata;
   try {
-    for await (const ev of ctx.registry.watch(R.pods, pod.metadata.namespace, from, same, ac.signal)) {
-      if (ev.type === 'DELETED' || ev.object.metadata.uid !== pod.metadata.uid) break;
-    }
+    await ctx.registry.watch(R.pods, {
+      namespace,
+      predicate: (o) => o.metadata.name === name,
+      fromRevision: Number(pod.metadata.resourceVersion),
+      signal: ac.signal,
+      sink: {
+        event: (type, item) => {
+          if (type === 'DELETED' || item.object.metadata.uid !== uid) ac.abort();
+        },
+        // a watch that cannot continue ends the stream, as a lost kubelet connection would
+        end: () => ac.abort(),
+      },
+    });
   } catch {
-    // a watch that cannot continue ends the stream, as a lost kubelet connection would
+    ac.abort();
   }
-  ac.abort();
 }
 
 async function pipe(res: ServerResponse, log: AsyncIterable<string | Uint8Array>, signal: AbortSignal): Promise<void> {
