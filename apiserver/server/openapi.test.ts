@@ -111,12 +111,24 @@ describe('fieldValidation', () => {
     expect(stored.spec.containers[0].bogus).toBeUndefined();
   });
 
-  it('Ignore (and an absent parameter) neither complains nor reads the body', async () => {
-    for (const [name, q] of [['i1', '?fieldValidation=Ignore'], ['i2', '']] as const) {
-      const r = await req('POST', `${PODS}${q}`, bogusPod(name));
-      expect(r.code).toBe(201);
-      expect(r.warnings).toEqual([]);
-    }
+  it('Ignore creates without a word and stores none of the unknown fields', async () => {
+    const r = await req('POST', `${PODS}?fieldValidation=Ignore`, bogusPod('i1'));
+    expect(r.code).toBe(201);
+    expect(r.warnings).toEqual([]);
+    expect(r.body.spec.bogusField).toBeUndefined();
+    const stored = (await req('GET', `${PODS}/i1`)).body;
+    expect(stored.spec).not.toHaveProperty('bogusField');
+    expect(stored.spec.containers[0]).not.toHaveProperty('bogus');
+  });
+
+  it('an absent parameter is Warn, as upstream: warnings, unknown fields dropped, duplicates named', async () => {
+    const r = await req('POST', PODS, bogusPod('a1'));
+    expect(r.code).toBe(201);
+    expect(r.warnings).toEqual(['299 - "unknown field \\"spec.bogusField\\""', '299 - "unknown field \\"spec.containers[0].bogus\\""']);
+    expect((await req('GET', `${PODS}/a1`)).body.spec).not.toHaveProperty('bogusField');
+    const dup = await req('POST', PODS, '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a2","name":"a2"},"spec":{"containers":[{"name":"c","image":"i"}]}}');
+    expect(dup.code).toBe(201);
+    expect(dup.warnings).toEqual(['299 - "duplicate field \\"metadata.name\\""']);
   });
 
   it('an unknown directive is 422 as before', async () => {
@@ -168,12 +180,19 @@ describe('fieldValidation', () => {
       expect(r.body.spec.bogus).toBeUndefined();
     });
 
-    it('unknown fields an Ignore write stored are not blamed on a later strict patch, and are dropped', async () => {
-      expect((await req('POST', `${PODS}?fieldValidation=Ignore`, bogusPod('old'))).code).toBe(201);
-      const r = await req('PATCH', `${PODS}/old?fieldValidation=Strict`, '{"metadata":{"labels":{"x":"y"}}}', { 'content-type': 'application/strategic-merge-patch+json' });
+    it('Ignore: the patch applies without the unknown field, silently; duplicates are not looked for', async () => {
+      const r = await req('PATCH', `${PODS}/p1?fieldValidation=Ignore`, '{"metadata":{"labels":{"x":"1","x":"y"}},"spec":{"bogus":1}}', { 'content-type': 'application/merge-patch+json' });
       expect(r.code).toBe(200);
       expect(r.warnings).toEqual([]);
-      expect(r.body.spec.bogusField).toBeUndefined();
+      expect(r.body.metadata.labels).toEqual({ x: 'y' });
+      expect((await req('GET', `${PODS}/p1`)).body.spec).not.toHaveProperty('bogus');
+    });
+
+    it('absent: the patch is checked as Warn', async () => {
+      const r = await req('PATCH', `${PODS}/p1`, '{"spec":{"bogus":1}}', { 'content-type': 'application/strategic-merge-patch+json' });
+      expect(r.code).toBe(200);
+      expect(r.warnings).toEqual(['299 - "unknown field \\"spec.bogus\\""']);
+      expect(r.body.spec.bogus).toBeUndefined();
     });
   });
 });
