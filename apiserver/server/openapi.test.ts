@@ -75,12 +75,21 @@ describe('/openapi/v3', () => {
     expect(plain.raw).toBe(r.raw);
   });
 
-  it('answers 406 to a protobuf-only Accept, 404 Status for an unserved group-version; /openapi/v2 stays 404', async () => {
+  it('answers 406 to a protobuf-only Accept, 404 Status for an unserved group-version', async () => {
     expect((await req('GET', '/openapi/v3/api/v1', undefined, { accept: 'application/com.github.proto-openapi.spec.v3.v1.0+protobuf' })).code).toBe(406);
     const missing = await req('GET', '/openapi/v3/apis/batch/v1');
     expect(missing.code).toBe(404);
     expect(missing.body).toMatchObject({ kind: 'Status', reason: 'NotFound' });
-    expect((await req('GET', '/openapi/v2')).code).toBe(404);
+  });
+
+  it('serves /openapi/v2 empty: an empty protobuf document to kubectl, an empty Swagger document as JSON', async () => {
+    const pb = await req('GET', '/openapi/v2', undefined, { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
+    expect(pb.code).toBe(200);
+    expect(pb.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    expect(pb.raw).toBe('');
+    const json = await req('GET', '/openapi/v2');
+    expect(json.code).toBe(200);
+    expect(json.body).toMatchObject({ swagger: '2.0', paths: {} });
   });
 });
 
