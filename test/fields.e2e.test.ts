@@ -100,4 +100,27 @@ describe.skipIf(!available)('kubectl field validation against kubeling', () => {
       }
     });
   });
+
+  describe('server-side apply', () => {
+    const pod = (name: string, extra = ''): string =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ${NS}\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n${extra}`;
+
+    // A real cluster refuses the configuration in its typed conversion whatever --validate says, with a reason-less
+    // 500 (`Error from server: failed to create typed patch object …`); kubeling answers 400 BadRequest (bad input is
+    // a 4xx), so kubectl prints the reason too.
+    it.each([[[]], [['--validate=false']]])('refuses an unknown field in the configuration (%j)', async (flags) => {
+      const f = await manifest('ssa-bad.yaml', pod('s1', '    bogus: 1\n'));
+      expect(await k('apply', '--server-side', ...flags, '-f', f)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `Error from server (BadRequest): failed to create typed patch object (${NS}/s1; /v1, Kind=Pod): .spec.containers[name="c"].bogus: field not declared in schema\n`,
+      });
+      expect(await k('get', '-n', NS, 'pod', 's1')).toMatchObject({ code: 1 });
+    });
+
+    it('applies a configuration without unknown fields', async () => {
+      const f = await manifest('ssa-good.yaml', pod('s2'));
+      expect(await k('apply', '--server-side', '-f', f)).toEqual({ code: 0, stdout: 'pod/s2 serverside-applied\n', stderr: '' });
+    });
+  });
 });

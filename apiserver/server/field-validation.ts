@@ -64,6 +64,19 @@ export class FieldChecks {
     this.warn(errs);
   }
 
+  /**
+   * Keys repeated in a server-side apply configuration (`line N: key "k" already set in map`), checked after the
+   * apply merged (upstream applyPatcher): Strict is a 400 `error strict decoding YAML: …` listing them all, Warn
+   * warns once per key, Ignore says nothing.
+   */
+  applyDuplicates(duplicates: readonly string[]): void {
+    if (duplicates.length === 0 || this.directive === 'Ignore') return;
+    if (this.directive === 'Strict') {
+      throw S.badRequest(`error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${duplicates.join('\n  ')}`);
+    }
+    this.warn(duplicates);
+  }
+
   private warn(errs: readonly string[]): void {
     for (const e of errs) addWarning(this.reply, e);
   }

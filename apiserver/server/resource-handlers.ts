@@ -139,7 +139,7 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
       const fields = fieldChecks(fieldValidationParam(q, 'PatchOptions'), reply, req.headers['content-type'], req.body);
       const target = { resource: r, namespace: t.namespace, name: t.name };
       if (type === APPLY_PATCH) {
-        const applied = await handleApply(ctx.registry, target, req.body, { q, dryRun: write.dryRun, subresource: sub === 'status' ? 'status' : undefined, now: ctx.now });
+        const applied = await handleApply(ctx.registry, target, req.body, { q, dryRun: write.dryRun, subresource: sub === 'status' ? 'status' : undefined, now: ctx.now, fields });
         if (applied.created) reply.code(201);
         return applied.object;
       }
