@@ -9,8 +9,8 @@ type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const absent = (v: unknown): boolean => v === undefined || v === null;
 
-function granularMap(v: unknown, field: string): v is Json {
-  return isMap(v) && !atomicMap(field);
+function granularMap(v: unknown, node: SchemaNode): v is Json {
+  return isMap(v) && !atomicMap(node);
 }
 
 function granularList(v: unknown, node: SchemaNode): v is unknown[] {
@@ -60,7 +60,7 @@ function walkValue(set: FieldSet, path: PathElement[], v: unknown, node: SchemaN
     });
     return;
   }
-  if (granularMap(v, field) && Object.keys(v).length > 0) walkMapFields(set, path, v, node);
+  if (granularMap(v, node) && Object.keys(v).length > 0) walkMapFields(set, path, v, node);
   else set.insert(path);
 }
 
@@ -91,7 +91,7 @@ function compareValues(c: Comparison, path: PathElement[], a: unknown, b: unknow
   if (absent(a) && absent(b)) return;
   if (absent(a)) return insertAll(c.added, path, b, node, field);
   if (absent(b)) return insertAll(c.removed, path, a, node, field);
-  if (granularMap(a, field) && granularMap(b, field)) return compareMaps(c, path, a, b, node);
+  if (granularMap(a, node) && granularMap(b, node)) return compareMaps(c, path, a, b, node);
   if (granularList(a, node) && granularList(b, node)) return compareLists(c, path, a, b, node, field);
   if (JSON.stringify(a) !== JSON.stringify(b)) c.modified.insert(path);
 }
@@ -126,7 +126,7 @@ function insertAll(set: FieldSet, path: PathElement[], v: unknown, node: SchemaN
       if (kind.type === 'map' && isMap(item)) insertAll(set, p, item, node, '');
       else set.insert(p);
     });
-  } else if (granularMap(v, field)) {
+  } else if (granularMap(v, node)) {
     for (const [k, x] of Object.entries(v)) if (!absent(x)) insertAll(set, [...path, fieldElement(k)], x, childSchema(node, k), k);
   }
 }
@@ -161,7 +161,7 @@ function mergeMaps(live: Json, config: Json, node: SchemaNode): Json {
 
 function mergeValue(live: unknown, config: unknown, node: SchemaNode, field: string): unknown {
   if (absent(live)) return clean(config);
-  if (granularMap(live, field) && granularMap(config, field)) return mergeMaps(live, config, node);
+  if (granularMap(live, node) && granularMap(config, node)) return mergeMaps(live, config, node);
   if (granularList(live, node) && granularList(config, node)) return mergeLists(live, config, node, field);
   return clean(config);
 }
