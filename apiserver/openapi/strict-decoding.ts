@@ -41,11 +41,13 @@ export function goQuote(s: string): string {
 /** Collects errors as upstream does: in document order, each text once, at most MAX_ERRORS. */
 class Errors {
   readonly list: string[] = [];
-  private readonly seen = new Set<string>();
+  /** Created with the first error: most bodies have none. */
+  private seen: Set<string> | undefined;
 
   add(kind: 'unknown field' | 'duplicate field', path: readonly Segment[], key: string): void {
     if (this.list.length >= MAX_ERRORS) return;
     const text = `${kind} ${goQuote(pathText(path, key))}`;
+    this.seen ??= new Set();
     if (this.seen.has(text)) return;
     this.seen.add(text);
     this.list.push(text);
