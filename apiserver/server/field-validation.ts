@@ -20,6 +20,17 @@ export class FieldChecks {
   ) {}
 
   /**
+   * Keys a YAML body repeats (`line N: key "k" already set in map`): its YAML-to-JSON conversion reports them before
+   * the JSON decoding reports unknown fields. Set while the body is decoded (see {@link yamlDuplicatesSink}).
+   */
+  private yamlDuplicates: readonly string[] = [];
+
+  /** Where the YAML decoder hands over the keys a body repeats (they are then no error: the last value wins). */
+  readonly yamlDuplicatesSink = (duplicates: string[]): void => {
+    this.yamlDuplicates = duplicates;
+  };
+
+  /**
    * A create or update body against its kind; unknown fields are dropped from `body`. Strict: 400 `<Kind> in version
    * "<v>" cannot be handled as a <Kind>: strict decoding error: …` (upstream's transformDecodeError); Warn: one
    * warning per error; Ignore: silently (nothing but the drop: no duplicate scan, no error texts kept).
@@ -32,9 +43,13 @@ export class FieldChecks {
       return;
     }
     const errs = strictDecodingErrors(node, body, this.jsonText, true);
-    if (errs.length === 0) return;
-    if (this.directive === 'Strict') throw S.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${errs.join(', ')}`);
-    this.warn(errs);
+    const dups = this.yamlDuplicates;
+    if (errs.length === 0 && dups.length === 0) return;
+    if (this.directive === 'Strict') {
+      const all = dups.length ? [`yaml: unmarshal errors:\n  ${dups.join('\n  ')}`, ...errs] : errs;
+      throw S.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${all.join(', ')}`);
+    }
+    this.warn([...dups, ...errs]);
   }
 
   /**

@@ -140,6 +140,28 @@ describe('fieldValidation', () => {
     expect(dup.warnings).toEqual(['299 - "duplicate field \\"metadata.name\\""']);
   });
 
+  describe('YAML bodies: repeated keys as go-yaml reports them, before unknown fields', () => {
+    const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: y1\n  name: y1\nspec:\n  bogus: 1\n  containers:\n  - name: c\n    image: i\n';
+    const YAML = { 'content-type': 'application/yaml' };
+
+    it('Strict: one 400 naming the lines, then the unknown fields', async () => {
+      const r = await req('POST', `${PODS}?fieldValidation=Strict`, yaml, YAML);
+      expect(r.code).toBe(400);
+      expect(r.body.message).toBe('Pod in version "v1" cannot be handled as a Pod: strict decoding error: yaml: unmarshal errors:\n  line 5: key "name" already set in map, unknown field "spec.bogus"');
+    });
+
+    it.each([['Warn', '?fieldValidation=Warn'], ['absent', '']])('%s: created, one warning each', async (_n, q) => {
+      const r = await req('POST', `${PODS}${q}`, yaml, YAML);
+      expect(r.code).toBe(201);
+      expect(r.warnings).toEqual(['299 - "line 5: key \\"name\\" already set in map"', '299 - "unknown field \\"spec.bogus\\""']);
+    });
+
+    it('Ignore: created silently', async () => {
+      const r = await req('POST', `${PODS}?fieldValidation=Ignore`, yaml, YAML);
+      expect([r.code, r.warnings]).toEqual([201, []]);
+    });
+  });
+
   it('an unknown directive is 422 as before', async () => {
     const r = await req('POST', `${PODS}?fieldValidation=Loose`, bogusPod('x'));
     expect(r.code).toBe(422);
