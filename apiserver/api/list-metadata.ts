@@ -1,5 +1,6 @@
 // The list and map metadata of the served types (Go markers +patchStrategy, +patchMergeKey, +listType, +listMapKey,
-// +mapType of Kubernetes 1.32): one data table, read by the OpenAPI generator and checked against the patch engine.
+// +mapType of Kubernetes 1.32): the one data table. The OpenAPI generator writes it into the documents; strategic
+// merge patch and server-side apply read the trees merge-schema.ts derives from it.
 
 /** What the OpenAPI schema of one field says about merging it (the `x-kubernetes-*` extensions of upstream's documents). */
 export interface FieldMergeMetadata {
@@ -153,4 +154,12 @@ export const FIELD_MERGE_METADATA: Readonly<Record<string, Fields>> = {
   'io.k8s.api.apps.v1.StatefulSetStatus': { conditions: CONDITIONS },
   'io.k8s.api.policy.v1.PodDisruptionBudgetSpec': { selector: { patchStrategy: 'replace' } },
   'io.k8s.api.policy.v1.PodDisruptionBudgetStatus': { conditions: CONDITIONS },
+};
+
+/**
+ * Metadata of whole types (Go marker +structType=atomic, `x-kubernetes-map-type` on the type's own schema): a field
+ * holding one of these is owned and replaced as a whole by server-side apply.
+ */
+export const TYPE_MERGE_METADATA: Readonly<Record<string, Pick<FieldMergeMetadata, 'mapType'>>> = {
+  'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector': { mapType: 'atomic' },
 };

@@ -8148,7 +8148,8 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
         "type": "object"
       }
     },
-    "type": "object"
+    "type": "object",
+    "x-kubernetes-map-type": "atomic"
   },
   "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement": {
     "description": "A label selector requirement is a selector that contains values, a key, and an operator that relates the key and values.",

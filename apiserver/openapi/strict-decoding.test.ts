@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { R } from '../api/resources.js';
 import { FIELD_TREES, FREE, JSON_PATCH_OPERATIONS, type FieldNode } from './field-tree.js';
-import { countTextKeys, goQuote, strictDecodingErrors } from './strict-decoding.js';
+import { countTextKeys, dropUnknownFields, goQuote, strictDecodingErrors } from './strict-decoding.js';
 
 const POD = FIELD_TREES.ofKind(R.pods)!;
 const REVISION = FIELD_TREES.ofKind(R.controllerrevisions)!;
@@ -95,5 +95,19 @@ describe('goQuote', () => {
     expect(goQuote('a"b\\c')).toBe('"a\\"b\\\\c"');
     expect(goQuote('tab\there\nnl\u0001')).toBe('"tab\\there\\nnl\\x01"');
     expect(goQuote('ünïcode')).toBe('"ünïcode"');
+  });
+});
+
+describe('dropUnknownFields (fieldValidation=Ignore)', () => {
+  it.each([
+    ['top level and deep', `{"kind":"Pod","bogus":1,"spec":{"x":{"y":1},"containers":[{"name":"a","nope":[1]}]}}`],
+    ['maps keep every key', `{"metadata":{"labels":{"any":"x"}},"spec":{"nodeSelector":{"k":"v"}}}`],
+    ['opaque values are kept whole', `{"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":"1"}}}]}}`],
+    ['wrong types are left alone', `{"spec":{"containers":"nope","securityContext":[1]}}`],
+  ])('%s: drops exactly what the strict walk reports', (_name, text) => {
+    const pruned = JSON.parse(text) as unknown;
+    dropUnknownFields(POD, pruned);
+    expect(pruned).toEqual(check(POD, text, true).value);
+    expect(strictDecodingErrors(POD, pruned)).toEqual([]);
   });
 });

@@ -41,11 +41,13 @@ export function goQuote(s: string): string {
 /** Collects errors as upstream does: in document order, each text once, at most MAX_ERRORS. */
 class Errors {
   readonly list: string[] = [];
-  private readonly seen = new Set<string>();
+  /** Created with the first error: most bodies have none. */
+  private seen: Set<string> | undefined;
 
   add(kind: 'unknown field' | 'duplicate field', path: readonly Segment[], key: string): void {
     if (this.list.length >= MAX_ERRORS) return;
     const text = `${kind} ${goQuote(pathText(path, key))}`;
+    this.seen ??= new Set();
     if (this.seen.has(text)) return;
     this.seen.add(text);
     this.list.push(text);
@@ -288,4 +290,33 @@ export function strictDecodingErrors(node: FieldNode, value: unknown, text?: Uin
   const scanErrs = new Errors();
   new TextScan(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8'), scanErrs).value(node, []);
   return scanErrs.list;
+}
+
+/**
+ * Deletes the fields `node`'s type does not know from `value`, reporting nothing: what decoding into the Go type
+ * does with fieldValidation=Ignore. The lean twin of the walk above (no paths, no counts, no texts).
+ */
+export function dropUnknownFields(node: FieldNode, value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  switch (node.t) {
+    case 'struct': {
+      if (Array.isArray(value)) return;
+      const obj = value as Record<string, unknown>;
+      for (const k in obj) {
+        const field = node.fields.get(k);
+        if (field === undefined) delete obj[k];
+        else dropUnknownFields(field, obj[k]);
+      }
+      return;
+    }
+    case 'map':
+      if (Array.isArray(value)) return;
+      for (const k in value) dropUnknownFields(node.elem, (value as Record<string, unknown>)[k]);
+      return;
+    case 'list':
+      if (Array.isArray(value)) for (const v of value) dropUnknownFields(node.elem, v);
+      return;
+    default:
+      return;
+  }
 }

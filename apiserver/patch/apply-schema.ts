@@ -1,36 +1,31 @@
 // How server-side apply sees each field: associative lists and their keys, sets, atomic values (from the patch table).
 
 import { keyElement, valueElement, type PathElement } from './field-set.js';
+import { applyShapeOf } from '../api/merge-schema.js';
 import { fieldSchema, type SchemaNode } from './strategic-schema.js';
 
 /** A list as server-side apply treats it (`x-kubernetes-list-type`). */
 export type ListKind = { type: 'map'; keys: readonly string[] } | { type: 'set' } | { type: 'atomic' };
 
 /*
- * Assumptions: the list-map keys are the patch merge keys of the strategic table, except where the Kubernetes
- * 1.32 schemas declare more keys (`x-kubernetes-list-map-keys`): container ports and service ports add
- * `protocol` (defaulted to TCP), topology spread constraints add `whenUnsatisfiable`. Merge lists of
- * primitives are sets; every other list is atomic. Label selectors, service selectors and node selectors are
- * atomic maps (`x-kubernetes-map-type: atomic`).
+ * Assumptions: list types, list-map keys and map types are the `x-kubernetes-*` extensions of the Kubernetes 1.32
+ * schemas (apiserver/api list-metadata.ts, the table the strategic merge patch and the OpenAPI documents read too).
+ * A list without a list type is atomic; a map without a map type is granular. A missing `protocol` key takes its
+ * default, TCP (container and service ports).
  */
-const EXTRA_KEYS: Readonly<Record<string, readonly string[]>> = {
-  containerPort: ['containerPort', 'protocol'],
-  port: ['port', 'protocol'],
-  topologyKey: ['topologyKey', 'whenUnsatisfiable'],
-};
 const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: 'TCP' };
-const ATOMIC_MAPS = new Set(['selector', 'nodeSelector']);
 
 /** The list kind of a field whose schema is `node`. */
 export function listKind(node: SchemaNode): ListKind {
-  if (node.strategy !== 'merge') return { type: 'atomic' };
-  if (!node.mergeKey) return { type: 'set' };
-  return { type: 'map', keys: EXTRA_KEYS[node.mergeKey] ?? [node.mergeKey] };
+  const shape = applyShapeOf(node);
+  if (shape.listType === 'set') return { type: 'set' };
+  if (shape.listType === 'map' && shape.listMapKeys?.length) return { type: 'map', keys: shape.listMapKeys };
+  return { type: 'atomic' };
 }
 
 /** Whether a map-valued field is atomic (owned and replaced as a whole). */
-export function atomicMap(field: string): boolean {
-  return ATOMIC_MAPS.has(field);
+export function atomicMap(node: SchemaNode): boolean {
+  return applyShapeOf(node).mapType === 'atomic';
 }
 
 /** The schema of a child field. */

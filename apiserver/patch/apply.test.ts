@@ -274,9 +274,9 @@ describe('serverSideApply: conflicts', () => {
 
   it.each([
     ['a keyed element without its key', [{ image: 'x' }],
-      'failed to create typed patch object (/v1, Kind=Pod): .spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)'],
+      'failed to create typed patch object (/x; /v1, Kind=Pod): .spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)'],
     ['two elements with one key', [{ name: 'c' }, { name: 'c', image: 'y' }],
-      'failed to create typed patch object (/v1, Kind=Pod): .spec.containers: duplicate entries for key [name="c"]'],
+      'failed to create typed patch object (/x; /v1, Kind=Pod): .spec.containers: duplicate entries for key [name="c"]'],
   ])('refuses a configuration with %s (400)', (_name, containers, message) => {
     const err = conflictOf(() => run('v1/Pod', undefined, [{ manager: 'm', config: { metadata: { name: 'x' }, spec: { containers } } }]));
     expect([err.code, err.status.message]).toEqual([400, message]);

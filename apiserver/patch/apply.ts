@@ -76,9 +76,20 @@ function configFields(config: Json, req: ApplyRequest): FieldSet {
     return toFieldSet(config, req.schema);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const gv = req.apiVersion.includes('/') ? req.apiVersion : `/${req.apiVersion}`;
-    throw badRequest(`failed to create typed patch object (${gv}, Kind=${String(req.config.kind ?? '')}): ${e.message}`);
+    throw typedPatchError(req.config, req.apiVersion, e.message);
   }
+}
+
+/**
+ * Upstream's error for an applied configuration that does not convert to its typed form: `failed to create typed
+ * patch object (<namespace>/<name>; <group>/<version>, Kind=<Kind>): <why>`. Upstream answers it with a reason-less
+ * 500; kubeling with 400 BadRequest and the same message (bad input is a 4xx).
+ */
+export function typedPatchError(config: Json, apiVersion: string, why: string): ApiError {
+  const meta = (config.metadata !== null && typeof config.metadata === 'object' ? config.metadata : {}) as Json;
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const gv = apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
+  return badRequest(`failed to create typed patch object (${text(meta.namespace)}/${text(meta.name)}; ${gv}, Kind=${text(config.kind)}): ${why}`);
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

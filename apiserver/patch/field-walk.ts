@@ -9,8 +9,8 @@ type Json = Record<string, unknown>;
 const isMap = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const absent = (v: unknown): boolean => v === undefined || v === null;
 
-function granularMap(v: unknown, field: string): v is Json {
-  return isMap(v) && !atomicMap(field);
+function granularMap(v: unknown, node: SchemaNode): v is Json {
+  return isMap(v) && !atomicMap(node);
 }
 
 function granularList(v: unknown, node: SchemaNode): v is unknown[] {
@@ -39,11 +39,11 @@ export function toFieldSet(value: Json, schema: SchemaNode): FieldSet {
 function walkMapFields(set: FieldSet, path: PathElement[], m: Json, node: SchemaNode): void {
   for (const [k, v] of Object.entries(m)) {
     if (absent(v)) continue;
-    walkValue(set, [...path, fieldElement(k)], v, childSchema(node, k), k);
+    walkValue(set, [...path, fieldElement(k)], v, childSchema(node, k));
   }
 }
 
-function walkValue(set: FieldSet, path: PathElement[], v: unknown, node: SchemaNode, field: string): void {
+function walkValue(set: FieldSet, path: PathElement[], v: unknown, node: SchemaNode): void {
   if (granularList(v, node)) {
     const kind = listKind(node);
     const seen = new Set<PathElement>();
@@ -60,7 +60,7 @@ function walkValue(set: FieldSet, path: PathElement[], v: unknown, node: SchemaN
     });
     return;
   }
-  if (granularMap(v, field) && Object.keys(v).length > 0) walkMapFields(set, path, v, node);
+  if (granularMap(v, node) && Object.keys(v).length > 0) walkMapFields(set, path, v, node);
   else set.insert(path);
 }
 
@@ -84,15 +84,15 @@ export function compare(before: Json, after: Json, schema: SchemaNode): Comparis
 
 function compareMaps(c: Comparison, path: PathElement[], a: Json, b: Json, node: SchemaNode): void {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const k of keys) compareValues(c, [...path, fieldElement(k)], a[k], b[k], childSchema(node, k), k);
+  for (const k of keys) compareValues(c, [...path, fieldElement(k)], a[k], b[k], childSchema(node, k));
 }
 
-function compareValues(c: Comparison, path: PathElement[], a: unknown, b: unknown, node: SchemaNode, field: string): void {
+function compareValues(c: Comparison, path: PathElement[], a: unknown, b: unknown, node: SchemaNode): void {
   if (absent(a) && absent(b)) return;
-  if (absent(a)) return insertAll(c.added, path, b, node, field);
-  if (absent(b)) return insertAll(c.removed, path, a, node, field);
-  if (granularMap(a, field) && granularMap(b, field)) return compareMaps(c, path, a, b, node);
-  if (granularList(a, node) && granularList(b, node)) return compareLists(c, path, a, b, node, field);
+  if (absent(a)) return insertAll(c.added, path, b, node);
+  if (absent(b)) return insertAll(c.removed, path, a, node);
+  if (granularMap(a, node) && granularMap(b, node)) return compareMaps(c, path, a, b, node);
+  if (granularList(a, node) && granularList(b, node)) return compareLists(c, path, a, b, node);
   if (JSON.stringify(a) !== JSON.stringify(b)) c.modified.insert(path);
 }
 
@@ -105,29 +105,29 @@ function indexList(list: readonly unknown[], kind: ListKind): Map<PathElement, u
   return out;
 }
 
-function compareLists(c: Comparison, path: PathElement[], a: unknown[], b: unknown[], node: SchemaNode, field: string): void {
+function compareLists(c: Comparison, path: PathElement[], a: unknown[], b: unknown[], node: SchemaNode): void {
   const kind = listKind(node);
   const ia = indexList(a, kind);
   const ib = indexList(b, kind);
   for (const [pe, x] of ia) {
     const p = [...path, pe];
-    if (!ib.has(pe)) insertAll(c.removed, p, x, node, '');
+    if (!ib.has(pe)) insertAll(c.removed, p, x, node);
     else if (kind.type === 'map' && isMap(x) && isMap(ib.get(pe))) compareMaps(c, p, x, ib.get(pe) as Json, node);
   }
-  for (const [pe, y] of ib) if (!ia.has(pe)) insertAll(c.added, [...path, pe], y, node, '');
+  for (const [pe, y] of ib) if (!ia.has(pe)) insertAll(c.added, [...path, pe], y, node);
 }
 
-function insertAll(set: FieldSet, path: PathElement[], v: unknown, node: SchemaNode, field: string): void {
+function insertAll(set: FieldSet, path: PathElement[], v: unknown, node: SchemaNode): void {
   set.insert(path);
   if (granularList(v, node)) {
     const kind = listKind(node);
     v.forEach((item, i) => {
       const p = [...path, liveElementOf(kind, item, i)];
-      if (kind.type === 'map' && isMap(item)) insertAll(set, p, item, node, '');
+      if (kind.type === 'map' && isMap(item)) insertAll(set, p, item, node);
       else set.insert(p);
     });
-  } else if (granularMap(v, field)) {
-    for (const [k, x] of Object.entries(v)) if (!absent(x)) insertAll(set, [...path, fieldElement(k)], x, childSchema(node, k), k);
+  } else if (granularMap(v, node)) {
+    for (const [k, x] of Object.entries(v)) if (!absent(x)) insertAll(set, [...path, fieldElement(k)], x, childSchema(node, k));
   }
 }
 
@@ -154,19 +154,19 @@ function mergeMaps(live: Json, config: Json, node: SchemaNode): Json {
   for (const [k, v] of Object.entries(live)) put(out, k, structuredClone(v));
   for (const [k, v] of Object.entries(config)) {
     if (absent(v)) continue;
-    put(out, k, mergeValue(live[k], v, childSchema(node, k), k));
+    put(out, k, mergeValue(live[k], v, childSchema(node, k)));
   }
   return out;
 }
 
-function mergeValue(live: unknown, config: unknown, node: SchemaNode, field: string): unknown {
+function mergeValue(live: unknown, config: unknown, node: SchemaNode): unknown {
   if (absent(live)) return clean(config);
-  if (granularMap(live, field) && granularMap(config, field)) return mergeMaps(live, config, node);
-  if (granularList(live, node) && granularList(config, node)) return mergeLists(live, config, node, field);
+  if (granularMap(live, node) && granularMap(config, node)) return mergeMaps(live, config, node);
+  if (granularList(live, node) && granularList(config, node)) return mergeLists(live, config, node);
   return clean(config);
 }
 
-function mergeLists(live: unknown[], config: unknown[], node: SchemaNode, field: string): unknown[] {
+function mergeLists(live: unknown[], config: unknown[], node: SchemaNode): unknown[] {
   const kind = listKind(node);
   const le = live.map((x, i) => liveElementOf(kind, x, i));
   const ce = config.map((x, i) => liveElementOf(kind, x, i));
@@ -193,7 +193,7 @@ function mergeLists(live: unknown[], config: unknown[], node: SchemaNode, field:
     const item = config[ri++];
     if (done.has(pe)) continue;
     done.add(pe);
-    out.push(kind.type === 'map' ? mergeValue(liveByKey.get(pe), item, node, '') : clean(item));
+    out.push(kind.type === 'map' ? mergeValue(liveByKey.get(pe), item, node) : clean(item));
   }
   return out;
 }

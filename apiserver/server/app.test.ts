@@ -338,8 +338,11 @@ const YAML = { 'content-type': 'application/yaml' };
 const deepMap = (n: number): string => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
 /** `n` nested arrays, as JSON text. */
 const deepList = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
-/** A ConfigMap whose unknown field `x` makes the whole object `depth` levels deep. */
+/** A ConfigMap whose unknown field `x` makes the whole object `depth` levels deep (as sent; `x` is not stored). */
 const deepCm = (name: string, depth: number, nest = deepMap): string => `{"metadata":{"name":"${name}"},"x":${nest(depth - 1)}}`;
+const CRS = '/apis/apps/v1/namespaces/default/controllerrevisions';
+/** A ControllerRevision whose `data` (a RawExtension: any JSON, stored as sent) makes it `depth` levels deep. */
+const deepCr = (name: string, depth: number): string => `{"metadata":{"name":"${name}"},"revision":1,"data":${deepMap(depth - 1)}}`;
 
 async function storedRv(name: string): Promise<string> {
   return (await req('GET', `${CMS}/${name}`)).body.metadata!.resourceVersion as string;
@@ -353,13 +356,14 @@ describe('nesting depth', () => {
     expect((await req('POST', CMS, deepCm('l', L, deepList))).code).toBe(201);
     expect((await req('POST', CMS, deepCm('y', L), YAML)).code).toBe(201);
     expect((await req('PUT', `${CMS}/m`, deepCm('m', L))).code).toBe(200);
-    expect((await req('PATCH', `${CMS}/m`, `{"x":${deepMap(L - 1)}}`, SMP)).code).toBe(200);
-    expect((await req('PATCH', `${CMS}/m`, `{"x":${deepMap(L - 1)}}`, MERGE)).code).toBe(200);
-    const ops = `[{"op":"test","path":"/x/a","value":${deepMap(L - 2)}},{"op":"replace","path":"/x","value":${deepMap(L - 2)}}]`;
-    expect((await req('PATCH', `${CMS}/m`, ops, JSONPATCH)).code).toBe(200);
-    const yaml = await req('GET', `${CMS}/m`, undefined, { accept: 'application/yaml' });
-    expect(yaml.code).toBe(200);
-    expect(yaml.raw.split('\n').length).toBeGreaterThan(L);
+    expect((await req('POST', CRS, deepCr('m', L))).code).toBe(201);
+    expect((await req('PATCH', `${CRS}/m`, `{"data":${deepMap(L - 1)}}`, SMP)).code).toBe(200);
+    expect((await req('PATCH', `${CRS}/m`, `{"data":${deepMap(L - 1)}}`, MERGE)).code).toBe(200);
+    const ops = `[{"op":"test","path":"/data/a","value":${deepMap(L - 2)}},{"op":"replace","path":"/data","value":${deepMap(L - 2)}}]`;
+    expect((await req('PATCH', `${CRS}/m`, ops, JSONPATCH)).code).toBe(200);
+    const deep = await req('GET', `${CRS}/m`, undefined, { accept: 'application/yaml' });
+    expect(deep.code).toBe(200);
+    expect(deep.raw.split('\n').length).toBeGreaterThan(L);
   });
 
   it.each([
@@ -383,9 +387,9 @@ describe('nesting depth', () => {
   });
 
   it('refuses a JSON patch whose result would be too deep with 422, as a patched object that does not decode', async () => {
-    await req('POST', CMS, deepCm('d', L));
-    const bottom = `/x${'/a'.repeat(L - 3)}/b`;
-    const res = await req('PATCH', `${CMS}/d`, [{ op: 'add', path: bottom, value: JSON.parse(deepMap(10)) as unknown }], JSONPATCH);
+    expect((await req('POST', CRS, deepCr('d', L))).code).toBe(201);
+    const bottom = `/data${'/a'.repeat(L - 3)}/b`;
+    const res = await req('PATCH', `${CRS}/d`, [{ op: 'add', path: bottom, value: JSON.parse(deepMap(10)) as unknown }], JSONPATCH);
     expect(res.code).toBe(422);
     expect(res.body.message).toContain("exceeded max depth");
   });

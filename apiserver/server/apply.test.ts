@@ -170,3 +170,50 @@ describe('server-side apply', () => {
     expect(res.body.message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
   });
 });
+
+describe('server-side apply and fieldValidation', () => {
+  const warnings = async (url: string, body: string): Promise<{ code: number; body: Obj; warnings: string[] }> => {
+    const res = await app.inject({ method: 'PATCH', url, payload: body, headers: { 'content-type': APPLY } });
+    const w = res.headers.warning;
+    return { code: res.statusCode, body: JSON.parse(res.body) as Obj, warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] };
+  };
+
+  it.each(['Strict', 'Warn', 'Ignore', undefined])('refuses an undeclared field whatever the directive (%s), naming it by its typed path', async (directive) => {
+    const ds = daemonSet([{ name: 'c', image: 'i', bogus: 1 }], { namespace: 'default' });
+    const q = `fieldManager=kubectl${directive ? `&fieldValidation=${directive}` : ''}`;
+    const res = await apply(DS, ds, q);
+    expect(res.code).toBe(400);
+    expect(res.body).toMatchObject({
+      reason: 'BadRequest',
+      message: 'failed to create typed patch object (default/ds; apps/v1, Kind=DaemonSet): .spec.template.spec.containers[name="c"].bogus: field not declared in schema',
+    });
+    expect((await send('GET', `${DS}/ds`, undefined, 'application/json')).code).toBe(404);
+  });
+
+  it('lists undeclared fields of several structs, the first of each', async () => {
+    const res = await apply(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm', nope: 1 }, bogus: 1, other: 2 });
+    expect(res.body.message).toBe('failed to create typed patch object (/m; /v1, Kind=ConfigMap): errors:\n  .metadata.nope: field not declared in schema\n  .bogus: field not declared in schema');
+  });
+
+  const dupCm = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d"},"data":{"a":"1","a":"2"}}';
+  const dupYaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\ndata:\n  a: "1"\n  b: "x"\n  a: "2"\n';
+
+  it('Strict refuses repeated keys with go-yaml\'s strict error and stores nothing', async () => {
+    const res = await warnings(`${CM}/d?fieldManager=m&fieldValidation=Strict`, dupYaml);
+    expect(res.code).toBe(400);
+    expect(res.body.message).toBe('error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 8: key "a" already set in map');
+    expect((await send('GET', `${CM}/d`, undefined, 'application/json')).code).toBe(404);
+  });
+
+  it.each([['Warn', '&fieldValidation=Warn'], ['absent', '']])('%s applies the last value and warns', async (_n, q) => {
+    const res = await warnings(`${CM}/d?fieldManager=m${q}`, dupCm);
+    expect(res.code).toBe(201);
+    expect(res.body.data).toEqual({ a: '2' });
+    expect(res.warnings).toEqual(['299 - "line 1: key \\"a\\" already set in map"']);
+  });
+
+  it('Ignore applies the last value silently', async () => {
+    const res = await warnings(`${CM}/d?fieldManager=m&fieldValidation=Ignore`, dupCm);
+    expect([res.code, res.body.data, res.warnings]).toEqual([201, { a: '2' }, []]);
+  });
+});

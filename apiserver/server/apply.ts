@@ -3,12 +3,15 @@
 import * as S from '../api/status.js';
 import { groupVersion, type ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
-import { serverSideApply } from '../patch/apply.js';
+import { serverSideApply, typedPatchError } from '../patch/apply.js';
+import { FIELD_TREES } from '../openapi/field-tree.js';
+import { undeclaredFields } from './apply-fields.js';
+import type { FieldChecks } from './field-validation.js';
 import { trackUpdate, trackedBase } from '../patch/managed-fields.js';
 import { schemaFor } from '../patch/strategic.js';
 import type { Registry, WriteOptions } from '../registry/store.js';
 import { timestamp } from '../registry/store.js';
-import { BodyError, parseYamlText } from './body.js';
+import { BodyError, parseYamlKeepingDuplicates } from './body.js';
 import { MERGE_PATCH, decodePatched } from './patch.js';
 import { boolParam, type Query } from './query.js';
 import { checkKind, checkName, checkNamespace, type BodyTarget } from './typed-body.js';
@@ -57,12 +60,14 @@ function goKind(v: unknown): string {
 
 /**
  * The applied configuration: YAML or JSON, an object with this endpoint's apiVersion and no managedFields (400
- * otherwise, worded as upstream's sigs.k8s.io/yaml decoding into a map).
+ * otherwise, worded as upstream's sigs.k8s.io/yaml decoding into a map); keys given twice keep their last value and
+ * are returned for fieldValidation.
  */
-function parseConfig(r: ResourceInfo, raw: unknown): Record<string, unknown> {
+function parseConfig(r: ResourceInfo, raw: unknown): { config: Record<string, unknown>; duplicates: string[] } {
   let config: unknown;
+  let duplicates: string[];
   try {
-    config = parseYamlText(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0));
+    ({ value: config, duplicates } = parseYamlKeepingDuplicates(Buffer.isBuffer(raw) ? raw : Buffer.alloc(0)));
   } catch (e) {
     if (e instanceof BodyError) throw S.badRequest(`error decoding YAML: error converting YAML to JSON: ${e.message}`);
     throw e;
@@ -78,7 +83,15 @@ function parseConfig(r: ResourceInfo, raw: unknown): Record<string, unknown> {
     throw S.badRequest(`Incorrect version specified in apply patch. Specified patch version: ${typeof config.apiVersion === 'string' ? config.apiVersion : ''}, expected: ${gv}`);
   }
   checkKind(r, config);
-  return config;
+  return { config, duplicates };
+}
+
+/** Upstream's typed conversion of the configuration: an undeclared field is refused whatever fieldValidation says. */
+function checkDeclared(r: ResourceInfo, config: Record<string, unknown>): void {
+  const node = FIELD_TREES.ofKind(r);
+  const gv = groupVersion(r);
+  const why = node && undeclaredFields(node, config, schemaFor(gv, r.kind));
+  if (why) throw typedPatchError(config, gv, why);
 }
 
 /** One apply request's inputs. */
@@ -88,6 +101,8 @@ export interface ApplyTarget extends BodyTarget {
 
 interface ApplyCall {
   config: Record<string, unknown>;
+  duplicates: readonly string[];
+  fields: FieldChecks;
   manager: string;
   force: boolean;
   subresource: 'status' | undefined;
@@ -99,6 +114,7 @@ function applied(t: ApplyTarget, a: ApplyCall, live: KObject | undefined): KObje
   const gv = groupVersion(r);
   const { config, manager, force, subresource } = a;
   const result = serverSideApply({ live, config, manager, force, subresource, schema: schemaFor(gv, r.kind), apiVersion: gv, hasStatus: hasStatus(r), now: timestamp(a.now()) });
+  a.fields.applyDuplicates(a.duplicates);
   const obj = decodePatched(MERGE_PATCH, t, result.object, config);
   checkNamespace(t, obj.metadata);
   checkName(t, obj.metadata);
@@ -114,12 +130,16 @@ function applied(t: ApplyTarget, a: ApplyCall, live: KObject | undefined): KObje
  * none (201, as upstream's patch handler). Conflicts with other managers are a 409 unless `force`.
  */
 export async function handleApply(
-  registry: Registry, t: ApplyTarget, raw: unknown, opts: { q: Query; dryRun: boolean; subresource?: 'status' | undefined; now: () => Date },
+  registry: Registry, t: ApplyTarget, raw: unknown,
+  opts: { q: Query; dryRun: boolean; subresource?: 'status' | undefined; now: () => Date; fields: FieldChecks },
 ): Promise<{ object: KObject; created: boolean }> {
   const force = patchOptions(opts.q, true);
-  const call: ApplyCall = { config: parseConfig(t.resource, raw), manager: opts.q.fieldManager!, force, subresource: opts.subresource, now: opts.now };
-  // Upstream types the configuration before it merges anything: a field of the wrong type fails first (422).
+  const { config, duplicates } = parseConfig(t.resource, raw);
+  const call: ApplyCall = { config, duplicates, fields: opts.fields, manager: opts.q.fieldManager!, force, subresource: opts.subresource, now: opts.now };
+  // Upstream types the configuration before it merges anything: a field of the wrong type fails first (422), then
+  // an undeclared one (400).
   decodePatched(MERGE_PATCH, t, structuredClone(call.config), call.config);
+  checkDeclared(t.resource, call.config);
   const keep: WriteOptions['managedFields'] = (_next, _old, incoming) => (Array.isArray(incoming) ? incoming : undefined);
   const write: WriteOptions = { dryRun: opts.dryRun, subresource: opts.subresource, managedFields: keep };
   const update = (): Promise<KObject> => registry.guaranteedUpdate(t.resource, t.namespace, t.name, (current) => applied(t, call, current), write);

@@ -3,6 +3,7 @@
 import { CST, Lexer, isAlias, isMap, isPair, isSeq, parseDocument, type Document } from 'yaml';
 import { MAX_NESTING_DEPTH, jsonTextTooDeep, sanitizeJson } from '../api/json-value.js';
 import { goJsonSyntaxError } from '../api/go-text.js';
+import { duplicateKeys } from './yaml-duplicates.js';
 
 /** A body that does not decode; the message is the decoder's text as upstream words it (no request context). */
 export class BodyError extends Error {
@@ -179,10 +180,10 @@ function expandedDepth(doc: Document, root: YamlNode, limit: number): number {
   return result;
 }
 
-function composed(text: string): Document {
+function composed(text: string, uniqueKeys: boolean): Document {
   let doc: Document;
   try {
-    doc = parseDocument(text, { uniqueKeys: true });
+    doc = parseDocument(text, { uniqueKeys });
   } catch (e) {
     throw new BodyError(`yaml: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -205,14 +206,27 @@ function toJs(doc: Document): unknown {
  * result must be JSON (no `.inf`, no tagged types). Messages are go-yaml style (`yaml: …`, `json: …`).
  */
 export function parseYamlText(raw: Uint8Array): unknown {
+  return parseYaml(raw, true).value;
+}
+
+/**
+ * As parseYamlText, but a key given twice in a map is no error: the last value wins (go-yaml's non-strict decoding),
+ * and each repeat is listed as go-yaml's strict decoder words it (`line 3: key "a" already set in map`).
+ */
+export function parseYamlKeepingDuplicates(raw: Uint8Array): { value: unknown; duplicates: string[] } {
+  const { value, doc, text } = parseYaml(raw, false);
+  return { value, duplicates: duplicateKeys(doc, text) };
+}
+
+function parseYaml(raw: Uint8Array, uniqueKeys: boolean): { value: unknown; doc: Document; text: string } {
   const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   const tooDeep = `yaml: exceeded max depth of ${MAX_NESTING_DEPTH}`;
   if (yamlDepthBound(text, MAX_NESTING_DEPTH + 1) > MAX_NESTING_DEPTH + 1) throw new BodyError(tooDeep);
-  const doc = composed(text);
+  const doc = composed(text, uniqueKeys);
   if (doc.contents && expandedDepth(doc, doc.contents, MAX_NESTING_DEPTH) > MAX_NESTING_DEPTH) throw new BodyError(tooDeep);
   const value = toJs(doc);
   const problem = sanitizeJson(value, MAX_NESTING_DEPTH, true);
   if (problem?.tooDeep) throw new BodyError(tooDeep);
   if (problem?.unsupported) throw new BodyError(`json: unsupported value: ${problem.unsupported}`);
-  return value;
+  return { value, doc, text };
 }

@@ -4,62 +4,92 @@ import type { FastifyReply } from 'fastify';
 import * as S from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { FIELD_TREES, FREE, JSON_PATCH_OPERATIONS } from '../openapi/field-tree.js';
-import { strictDecodingErrors } from '../openapi/strict-decoding.js';
+import { dropUnknownFields, strictDecodingErrors } from '../openapi/strict-decoding.js';
 import { mediaType } from './negotiate.js';
 import { addWarning } from './warnings.js';
 
-/** The checks one write asks for, with the JSON text of its body (duplicates can only be seen there). */
+/**
+ * The checks one write asks for, with the JSON text of its body (duplicates can only be seen there). Whatever the
+ * directive, unknown fields never reach storage: decoding into the Go type drops them upstream.
+ */
 export class FieldChecks {
   constructor(
-    readonly directive: 'Strict' | 'Warn',
+    readonly directive: 'Strict' | 'Warn' | 'Ignore',
     private readonly reply: FastifyReply,
     private readonly jsonText: Uint8Array | undefined,
   ) {}
 
   /**
-   * A create or update body against its kind. Strict: 400 `<Kind> in version "<v>" cannot be handled as a <Kind>:
-   * strict decoding error: …` (upstream's transformDecodeError); Warn: one warning per error, and the unknown fields
-   * are dropped from `body` (decoding into the Go type drops them upstream).
+   * Keys a YAML body repeats (`line N: key "k" already set in map`): its YAML-to-JSON conversion reports them before
+   * the JSON decoding reports unknown fields. Set while the body is decoded (see {@link yamlDuplicatesSink}).
+   */
+  private yamlDuplicates: readonly string[] = [];
+
+  /** Where the YAML decoder hands over the keys a body repeats (they are then no error: the last value wins). */
+  readonly yamlDuplicatesSink = (duplicates: string[]): void => {
+    this.yamlDuplicates = duplicates;
+  };
+
+  /**
+   * A create or update body against its kind; unknown fields are dropped from `body`. Strict: 400 `<Kind> in version
+   * "<v>" cannot be handled as a <Kind>: strict decoding error: …` (upstream's transformDecodeError); Warn: one
+   * warning per error; Ignore: silently (nothing but the drop: no duplicate scan, no error texts kept).
    */
   checkObject(r: ResourceInfo, body: Record<string, unknown>): void {
     const node = FIELD_TREES.ofKind(r);
     if (!node) return;
+    if (this.directive === 'Ignore') {
+      dropUnknownFields(node, body);
+      return;
+    }
     const errs = strictDecodingErrors(node, body, this.jsonText, true);
-    if (errs.length === 0) return;
-    if (this.directive === 'Strict') throw S.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${errs.join(', ')}`);
-    this.warn(errs);
+    const dups = this.yamlDuplicates;
+    if (errs.length === 0 && dups.length === 0) return;
+    if (this.directive === 'Strict') {
+      const all = dups.length ? [`yaml: unmarshal errors:\n  ${dups.join('\n  ')}`, ...errs] : errs;
+      throw S.badRequest(`${r.kind} in version "${r.version}" cannot be handled as a ${r.kind}: strict decoding error: ${all.join(', ')}`);
+    }
+    this.warn([...dups, ...errs]);
   }
 
   /**
    * The errors of a patch body itself, decoded as upstream does before applying it: duplicates anywhere in a merge
-   * or strategic patch; for a JSON patch also unknown keys in its operations, each prefixed `json patch`.
+   * or strategic patch; for a JSON patch also unknown keys in its operations, each prefixed `json patch`. None for
+   * Ignore.
    */
   patchErrors(jsonPatch: boolean, patch: unknown): string[] {
+    if (this.directive === 'Ignore') return [];
     if (jsonPatch) return strictDecodingErrors(JSON_PATCH_OPERATIONS, patch, this.jsonText).map((e) => `json patch ${e}`);
     return strictDecodingErrors(FREE, patch, this.jsonText);
   }
 
   /**
-   * The unknown fields a stored object already has, before a patch is applied to it. Only a write with Ignore can
-   * have stored them (upstream would have dropped them then), so a patch is not to blame for them.
+   * A patched object against its kind, after `patchErrors`; unknown fields are dropped from `obj`. Strict throws
+   * `invalid(detail)` (upstream answers 422 quoting the patch) with every error; Warn warns; Ignore drops silently.
    */
-  storedUnknown(r: ResourceInfo, current: Record<string, unknown>): ReadonlySet<string> {
+  checkPatched(r: ResourceInfo, obj: Record<string, unknown>, patchErrs: readonly string[], invalid: (detail: string) => Error): void {
     const node = FIELD_TREES.ofKind(r);
-    return new Set(node ? strictDecodingErrors(node, current) : []);
-  }
-
-  /**
-   * A patched object against its kind, after `patchErrors`: Strict throws `invalid(detail)` (upstream answers 422
-   * quoting the patch) with every error; Warn warns. Unknown fields are dropped from `obj`, silently for those in
-   * `stored` (see storedUnknown).
-   */
-  checkPatched(r: ResourceInfo, obj: Record<string, unknown>, stored: ReadonlySet<string>, patchErrs: readonly string[], invalid: (detail: string) => Error): void {
-    const node = FIELD_TREES.ofKind(r);
-    const objErrs = node ? strictDecodingErrors(node, obj, undefined, true) : [];
-    const errs = [...patchErrs, ...objErrs.filter((e) => !stored.has(e))];
+    if (this.directive === 'Ignore') {
+      if (node) dropUnknownFields(node, obj);
+      return;
+    }
+    const errs = [...patchErrs, ...(node ? strictDecodingErrors(node, obj, undefined, true) : [])];
     if (errs.length === 0) return;
     if (this.directive === 'Strict') throw invalid(`strict decoding error: ${errs.join(', ')}`);
     this.warn(errs);
+  }
+
+  /**
+   * Keys repeated in a server-side apply configuration (`line N: key "k" already set in map`), checked after the
+   * apply merged (upstream applyPatcher): Strict is a 400 `error strict decoding YAML: …` listing them all, Warn
+   * warns once per key, Ignore says nothing.
+   */
+  applyDuplicates(duplicates: readonly string[]): void {
+    if (duplicates.length === 0 || this.directive === 'Ignore') return;
+    if (this.directive === 'Strict') {
+      throw S.badRequest(`error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${duplicates.join('\n  ')}`);
+    }
+    this.warn(duplicates);
   }
 
   private warn(errs: readonly string[]): void {
@@ -67,23 +97,17 @@ export class FieldChecks {
   }
 }
 
-/**
- * What a write without `fieldValidation` gets. Upstream's default is Warn (kube-apiserver 1.32 handlers/rest.go
- * fieldValidation()); kubeling deliberately checks nothing then, because the check costs about 3% of a create's CPU
- * and the clients that omit the parameter (controllers, client libraries) send machine-made bodies. kubectl always
- * sends it (Strict by default, Warn with --validate=warn, Ignore with --validate=false). Set this to 'Warn' for
- * upstream's behaviour.
- */
-export const ABSENT_FIELD_VALIDATION: 'Warn' | 'Ignore' = 'Ignore';
+/** What a write without `fieldValidation` gets: Warn, as upstream (kube-apiserver 1.32 handlers/rest.go fieldValidation()). */
+export const ABSENT_FIELD_VALIDATION = 'Warn';
 
 /**
- * The checks for a write's `fieldValidation` (already validated): none for Ignore (nothing is read, nothing dropped).
- * The body's bytes are kept for the duplicate scan only when it is JSON.
+ * The checks for a write's `fieldValidation` (already validated; absent is Warn). The body's bytes are kept for the
+ * duplicate scan only when it is JSON and duplicates matter (not for Ignore).
  */
-export function fieldChecks(directive: 'Strict' | 'Warn' | 'Ignore' | undefined, reply: FastifyReply, contentType: string | undefined, body: unknown): FieldChecks | undefined {
+export function fieldChecks(directive: 'Strict' | 'Warn' | 'Ignore' | undefined, reply: FastifyReply, contentType: string | undefined, body: unknown): FieldChecks {
   const d = directive ?? ABSENT_FIELD_VALIDATION;
-  if (d === 'Ignore') return undefined;
+  if (d === 'Ignore' || !Buffer.isBuffer(body)) return new FieldChecks(d, reply, undefined);
   const type = mediaType(contentType);
-  const json = Buffer.isBuffer(body) && (type === '' || type === 'application/json' || type.endsWith('+json'));
-  return new FieldChecks(d, reply, json ? (body as Buffer) : undefined);
+  const json = type === '' || type === 'application/json' || type.endsWith('+json');
+  return new FieldChecks(d, reply, json ? body : undefined);
 }

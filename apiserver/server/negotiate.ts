@@ -4,7 +4,7 @@ import { stringify as yamlStringify } from 'yaml';
 import * as S from '../api/status.js';
 import { isPlainObject } from '../api/types.js';
 import { jsonKind } from '../api/go-text.js';
-import { BodyError, parseJsonText, parseYamlText } from './body.js';
+import { BodyError, parseJsonText, parseYamlKeepingDuplicates, parseYamlText } from './body.js';
 import { PROTOBUF, ProtobufBodyError, decodeProtobufObject } from './protobuf/decode.js';
 
 /** The media types a write body may use. */
@@ -44,9 +44,12 @@ export function parseJson(raw: Buffer, kind = 'Object'): unknown {
 }
 
 /** Parses a YAML body (one document, nesting and aliases limited); an error is a 400 BadRequest. */
-export function parseYaml(raw: Buffer, kind = 'Object'): unknown {
+export function parseYaml(raw: Buffer, kind = 'Object', onDuplicates?: (duplicates: string[]) => void): unknown {
   try {
-    return parseYamlText(raw);
+    if (!onDuplicates) return parseYamlText(raw);
+    const { value, duplicates } = parseYamlKeepingDuplicates(raw);
+    onDuplicates(duplicates);
+    return value;
   } catch (e) {
     throw unrecognized(kind, `error converting YAML to JSON: ${bodyErrorText(e)}`, raw);
   }
@@ -87,12 +90,14 @@ function parseProtobuf(raw: Buffer, gv: string, kind: string): Record<string, un
 }
 
 /** Decodes a create/update body by its Content-Type into a plain object (`gv`, `kind`: the endpoint's). */
-export function decodeObjectBody(contentType: string | undefined, raw: unknown, kind: string, gv: string): Record<string, unknown> {
+export function decodeObjectBody(
+  contentType: string | undefined, raw: unknown, kind: string, gv: string, onYamlDuplicates?: (duplicates: string[]) => void,
+): Record<string, unknown> {
   const type = mediaType(contentType);
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
   let value: unknown;
   if (type === 'application/json' || type === '') value = parseJson(buf, kind);
-  else if (type === 'application/yaml') value = parseYaml(buf, kind) ?? {};
+  else if (type === 'application/yaml') value = parseYaml(buf, kind, onYamlDuplicates) ?? {};
   else if (type === PROTOBUF) value = parseProtobuf(buf, gv, kind);
   else throw S.unsupportedMediaType(type, ACCEPTED_BODY_TYPES);
   const err = typeMetaError(value);

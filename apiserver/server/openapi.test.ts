@@ -75,12 +75,21 @@ describe('/openapi/v3', () => {
     expect(plain.raw).toBe(r.raw);
   });
 
-  it('answers 406 to a protobuf-only Accept, 404 Status for an unserved group-version; /openapi/v2 stays 404', async () => {
+  it('answers 406 to a protobuf-only Accept, 404 Status for an unserved group-version', async () => {
     expect((await req('GET', '/openapi/v3/api/v1', undefined, { accept: 'application/com.github.proto-openapi.spec.v3.v1.0+protobuf' })).code).toBe(406);
     const missing = await req('GET', '/openapi/v3/apis/batch/v1');
     expect(missing.code).toBe(404);
     expect(missing.body).toMatchObject({ kind: 'Status', reason: 'NotFound' });
-    expect((await req('GET', '/openapi/v2')).code).toBe(404);
+  });
+
+  it('serves /openapi/v2 empty: an empty protobuf document to kubectl, an empty Swagger document as JSON', async () => {
+    const pb = await req('GET', '/openapi/v2', undefined, { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
+    expect(pb.code).toBe(200);
+    expect(pb.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    expect(pb.raw).toBe('');
+    const json = await req('GET', '/openapi/v2');
+    expect(json.code).toBe(200);
+    expect(json.body).toMatchObject({ swagger: '2.0', paths: {} });
   });
 });
 
@@ -111,12 +120,46 @@ describe('fieldValidation', () => {
     expect(stored.spec.containers[0].bogus).toBeUndefined();
   });
 
-  it('Ignore (and an absent parameter) neither complains nor reads the body', async () => {
-    for (const [name, q] of [['i1', '?fieldValidation=Ignore'], ['i2', '']] as const) {
-      const r = await req('POST', `${PODS}${q}`, bogusPod(name));
+  it('Ignore creates without a word and stores none of the unknown fields', async () => {
+    const r = await req('POST', `${PODS}?fieldValidation=Ignore`, bogusPod('i1'));
+    expect(r.code).toBe(201);
+    expect(r.warnings).toEqual([]);
+    expect(r.body.spec.bogusField).toBeUndefined();
+    const stored = (await req('GET', `${PODS}/i1`)).body;
+    expect(stored.spec).not.toHaveProperty('bogusField');
+    expect(stored.spec.containers[0]).not.toHaveProperty('bogus');
+  });
+
+  it('an absent parameter is Warn, as upstream: warnings, unknown fields dropped, duplicates named', async () => {
+    const r = await req('POST', PODS, bogusPod('a1'));
+    expect(r.code).toBe(201);
+    expect(r.warnings).toEqual(['299 - "unknown field \\"spec.bogusField\\""', '299 - "unknown field \\"spec.containers[0].bogus\\""']);
+    expect((await req('GET', `${PODS}/a1`)).body.spec).not.toHaveProperty('bogusField');
+    const dup = await req('POST', PODS, '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a2","name":"a2"},"spec":{"containers":[{"name":"c","image":"i"}]}}');
+    expect(dup.code).toBe(201);
+    expect(dup.warnings).toEqual(['299 - "duplicate field \\"metadata.name\\""']);
+  });
+
+  describe('YAML bodies: repeated keys as go-yaml reports them, before unknown fields', () => {
+    const yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: y1\n  name: y1\nspec:\n  bogus: 1\n  containers:\n  - name: c\n    image: i\n';
+    const YAML = { 'content-type': 'application/yaml' };
+
+    it('Strict: one 400 naming the lines, then the unknown fields', async () => {
+      const r = await req('POST', `${PODS}?fieldValidation=Strict`, yaml, YAML);
+      expect(r.code).toBe(400);
+      expect(r.body.message).toBe('Pod in version "v1" cannot be handled as a Pod: strict decoding error: yaml: unmarshal errors:\n  line 5: key "name" already set in map, unknown field "spec.bogus"');
+    });
+
+    it.each([['Warn', '?fieldValidation=Warn'], ['absent', '']])('%s: created, one warning each', async (_n, q) => {
+      const r = await req('POST', `${PODS}${q}`, yaml, YAML);
       expect(r.code).toBe(201);
-      expect(r.warnings).toEqual([]);
-    }
+      expect(r.warnings).toEqual(['299 - "line 5: key \\"name\\" already set in map"', '299 - "unknown field \\"spec.bogus\\""']);
+    });
+
+    it('Ignore: created silently', async () => {
+      const r = await req('POST', `${PODS}?fieldValidation=Ignore`, yaml, YAML);
+      expect([r.code, r.warnings]).toEqual([201, []]);
+    });
   });
 
   it('an unknown directive is 422 as before', async () => {
@@ -168,12 +211,19 @@ describe('fieldValidation', () => {
       expect(r.body.spec.bogus).toBeUndefined();
     });
 
-    it('unknown fields an Ignore write stored are not blamed on a later strict patch, and are dropped', async () => {
-      expect((await req('POST', `${PODS}?fieldValidation=Ignore`, bogusPod('old'))).code).toBe(201);
-      const r = await req('PATCH', `${PODS}/old?fieldValidation=Strict`, '{"metadata":{"labels":{"x":"y"}}}', { 'content-type': 'application/strategic-merge-patch+json' });
+    it('Ignore: the patch applies without the unknown field, silently; duplicates are not looked for', async () => {
+      const r = await req('PATCH', `${PODS}/p1?fieldValidation=Ignore`, '{"metadata":{"labels":{"x":"1","x":"y"}},"spec":{"bogus":1}}', { 'content-type': 'application/merge-patch+json' });
       expect(r.code).toBe(200);
       expect(r.warnings).toEqual([]);
-      expect(r.body.spec.bogusField).toBeUndefined();
+      expect(r.body.metadata.labels).toEqual({ x: 'y' });
+      expect((await req('GET', `${PODS}/p1`)).body.spec).not.toHaveProperty('bogus');
+    });
+
+    it('absent: the patch is checked as Warn', async () => {
+      const r = await req('PATCH', `${PODS}/p1`, '{"spec":{"bogus":1}}', { 'content-type': 'application/strategic-merge-patch+json' });
+      expect(r.code).toBe(200);
+      expect(r.warnings).toEqual(['299 - "unknown field \\"spec.bogus\\""']);
+      expect(r.body.spec.bogus).toBeUndefined();
     });
   });
 });

@@ -1,4 +1,4 @@
-// GET /openapi/v3 and /openapi/v3/<group-version>: the index and the documents, with upstream's caching headers.
+// GET /openapi/v3 and /openapi/v3/<group-version>: the index and the documents, with upstream's caching headers; an empty /openapi/v2.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as S from '../api/status.js';
@@ -28,12 +28,28 @@ function sendDocument(req: FastifyRequest, reply: FastifyReply, doc: ServedDocum
   return reply.send(doc.bytes);
 }
 
+/** The media type of OpenAPI v2 in gnostic protobuf form, as kubectl asks for it (`@` is `.` on the wire). */
+const V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+
+/**
+ * GET /openapi/v2: an empty document. kubectl validates `kind: List` manifests (which no v3 PATCH operation names)
+ * client-side against OpenAPI v2 in protobuf form; an empty byte string is a valid empty protobuf Document, so its
+ * schema lookup finds nothing and the items go to the server, which validates each with fieldValidation. JSON
+ * clients get an empty Swagger 2.0 document.
+ */
+function sendEmptyV2(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  if (accept.includes('protobuf')) return reply.header('content-type', V2_PROTOBUF).send(Buffer.alloc(0));
+  return reply.header('content-type', 'application/json').send('{"swagger":"2.0","info":{"title":"Kubernetes","version":"unversioned"},"paths":{}}');
+}
+
 /**
  * Registers the OpenAPI v3 routes (kube-openapi's handler3): the index carries each document's hash in its URL; a
  * document asked for with the current hash is cacheable forever (`Cache-Control: public, immutable`), with another
- * hash it redirects (301) to the current URL. `/openapi/v2` stays unserved (404).
+ * hash it redirects (301) to the current URL. `/openapi/v2` is served empty (see sendEmptyV2).
  */
 export function registerOpenApi(app: FastifyInstance, docs = new OpenApiDocuments()): void {
+  app.get('/openapi/v2', async (req, reply) => sendEmptyV2(req, reply));
   app.get('/openapi/v3', async (req, reply) => sendDocument(req, reply, docs.index()));
   app.get('/openapi/v3/*', async (req, reply) => {
     const [path = '', search = ''] = req.url.split('?');

@@ -14,11 +14,10 @@ import { mediaType, typeMetaError, unreadableTypeMeta } from './negotiate.js';
 import { checkKind, checkName, checkNamespace, inStoredOrder, type BodyTarget } from './typed-body.js';
 import type { FieldChecks } from './field-validation.js';
 
-/** Field validation of one PATCH: the errors of the patch body itself, and what the stored object already had. */
+/** Field validation of one PATCH: its directive, and the errors of the patch body itself. */
 interface PatchFieldChecks {
   checks: FieldChecks;
   patchErrs: readonly string[];
-  stored: ReadonlySet<string>;
 }
 
 export const JSON_PATCH = 'application/json-patch+json';
@@ -90,7 +89,7 @@ export function decodePatched(type: PatchType, t: BodyTarget, result: unknown, p
   const goType = goTypeOfKind(r.kind);
   const err = (type === STRATEGIC ? convertError(body, goType) : undefined) ?? decodeError(body, goType);
   if (err) throw undecodablePatched(quoted(), err);
-  fields?.checks.checkPatched(r, body, fields.stored, fields.patchErrs, (detail) => undecodablePatched(quoted(), detail));
+  fields?.checks.checkPatched(r, body, fields.patchErrs, (detail) => undecodablePatched(quoted(), detail));
   return inStoredOrder(r, body);
 }
 
@@ -108,8 +107,7 @@ export function preparePatch(t: BodyTarget & { name: string }, type: PatchType, 
       patch = { value, patchErrs: checks ? checks.patchErrors(type === JSON_PATCH, value) : [] };
     }
     const storedRV = current.metadata.resourceVersion;
-    // Read before the patch is applied: merge and JSON patches change `current` in place.
-    const fields = checks && { checks, patchErrs: patch.patchErrs, stored: checks.storedUnknown(t.resource, current) };
+    const fields = checks && { checks, patchErrs: patch.patchErrs };
     const obj = decodePatched(type, t, applyTo(type, t.resource, current, patch.value), patch.value, fields);
     checkNamespace(t, obj.metadata);
     checkName(t, obj.metadata);

@@ -92,7 +92,7 @@ async function handlePut(ctx: HandlerContext, req: FastifyRequest, reply: Fastif
   const name = t.name!;
   const dryRun = dryRunParam(q, 'UpdateOptions');
   const fields = fieldChecks(fieldValidationParam(q, 'UpdateOptions'), reply, req.headers['content-type'], req.body);
-  const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'update', fields);
+  const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r), fields.yamlDuplicatesSink), 'update', fields);
   try {
     const managedFields = updateTracker(r, managerOf(q, req.headers['user-agent']), sub, ctx.now);
     return await ctx.registry.update(r, t.namespace, name, structuredClone(body), { dryRun, subresource: sub, managedFields });
@@ -126,7 +126,7 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
       if (t.name !== undefined) throw S.methodNotSupported();
       write.dryRun = dryRunParam(q, 'CreateOptions');
       const fields = fieldChecks(fieldValidationParam(q, 'CreateOptions'), reply, req.headers['content-type'], req.body);
-      const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r)), 'create', fields);
+      const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r), fields.yamlDuplicatesSink), 'create', fields);
       const created = await ctx.registry.create(r, t.namespace, body, { dryRun: write.dryRun });
       reply.code(201);
       return created;
@@ -141,7 +141,7 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
       const fields = fieldChecks(fieldValidationParam(q, 'PatchOptions'), reply, req.headers['content-type'], req.body);
       const target = { resource: r, namespace: t.namespace, name: t.name };
       if (type === APPLY_PATCH) {
-        const applied = await handleApply(ctx.registry, target, req.body, { q, dryRun: write.dryRun, subresource: sub === 'status' ? 'status' : undefined, now: ctx.now });
+        const applied = await handleApply(ctx.registry, target, req.body, { q, dryRun: write.dryRun, subresource: sub === 'status' ? 'status' : undefined, now: ctx.now, fields });
         if (applied.created) reply.code(201);
         return applied.object;
       }

@@ -1,6 +1,6 @@
 // Builds upstream-named OpenAPI v3 component schemas for every type reachable from the served kinds.
 
-import { FIELD_MERGE_METADATA, type FieldMergeMetadata } from '../../api/list-metadata.js';
+import { FIELD_MERGE_METADATA, TYPE_MERGE_METADATA, type FieldMergeMetadata } from '../../api/list-metadata.js';
 import { RESOURCES, groupVersions } from '../../api/resources.js';
 import { apiPackage } from '../paths.js';
 import { REF_PREFIX, type GroupVersionKind, type Schema } from '../types.js';
@@ -187,6 +187,8 @@ class SchemaBuilder {
     if (description) schema.description = description;
     if (required.length) schema.required = required;
     if (gvk) schema['x-kubernetes-group-version-kind'] = gvk;
+    const mapType = TYPE_MERGE_METADATA[name]?.mapType;
+    if (mapType) schema['x-kubernetes-map-type'] = mapType;
     this.schemas[name] = schema;
   }
 
