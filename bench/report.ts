@@ -174,7 +174,7 @@ function watchRunLine(label: string, w: WatchRun): string {
 
 function watchLines(w: WatchBench, ratio: number | undefined): string[] {
   const lines = [
-    `watch fan-out: ${int(w.kubeling.watchers)} pod watchers, pods created at ${w.rate}/s for ${w.seconds} s; latency = create answered → event received, over every (watcher, event) pair:`,
+    `watch fan-out: ${int(w.kubeling.watchers)} pod watchers, pods created at ${w.rate}/s for ${w.seconds} s; latency = create sent → event received, over every (watcher, event) pair:`,
     watchRunLine('kubeling', w.kubeling) + `   [target p99 <= ${TARGETS.watchP99Ms} ms]`,
     watchRunLine('bare', w.bare),
   ];

@@ -129,6 +129,7 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
   const total = Math.max(1, Math.round(o.rate * o.seconds));
   const arrivals = new Float64Array(total * o.watchers);
   const answered = new Float64Array(total);
+  const sent = new Float64Array(total);
   const origin = new URL(o.origin);
   const counter: Counter = { arrived: 0, duplicates: 0 };
   const sockets: Socket[] = [];
@@ -156,6 +157,7 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const body = fanoutPod(seq, o.namespace);
       const client = posters[seq % posters.length]!;
+      sent[seq] = performance.now();
       sends.push(
         client.request({ method: 'POST', path: o.createPath, body, headers: { 'content-type': 'application/json' } }).then(async (res) => {
           const t = performance.now();
@@ -174,7 +176,7 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
     running = false;
     o.probe?.('done');
     await Promise.all(posters.map((c) => c.close()));
-    return { ...summarize(o.watchers, total, arrivals, answered, started, errors, firstError, streamsEnded), duplicates: counter.duplicates };
+    return { ...summarize(o.watchers, total, arrivals, answered, sent, started, errors, firstError, streamsEnded), duplicates: counter.duplicates };
   } finally {
     running = false;
     for (const s of sockets) s.destroy();
@@ -194,15 +196,17 @@ async function waitForDeliveries(counter: Counter, want: number, quietMs: number
   }
 }
 
-function summarize(watchers: number, total: number, arrivals: Float64Array, answered: Float64Array, started: number, errors: number, firstError: string | undefined, streamsEnded: number): Omit<WatchFanoutResult, 'duplicates'> {
+function summarize(watchers: number, total: number, arrivals: Float64Array, answered: Float64Array, sent: Float64Array, started: number, errors: number, firstError: string | undefined, streamsEnded: number): Omit<WatchFanoutResult, 'duplicates'> {
   const rec = new LatencyRecorder();
   let deliveries = 0;
   let missing = 0;
   let lastArrival = started;
   let events = 0;
   for (let s = 0; s < total; s++) {
-    const t = answered[s]!;
-    if (!t) continue;
+    // Latency runs from the moment the create was sent: the bare server broadcasts before it answers, so only the
+    // send time is common to both servers.
+    if (!answered[s]) continue;
+    const t = sent[s]!;
     events++;
     for (let w = 0; w < watchers; w++) {
       const a = arrivals[s * watchers + w]!;
