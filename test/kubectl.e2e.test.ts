@@ -402,7 +402,8 @@ describe.skipIf(!available)('kubectl against kubeling up', () => {
       expect(out).toMatch(/^QoS Class:\s+BestEffort$/m);
       expect(out).toMatch(/^Events:\s+<none>$/m);
       const tol = await ok('describe', 'pod', 'with-toleration');
-      expect(tol).toMatch(/^Tolerations:\s+node\.kubernetes\.io\/unschedulable:NoSchedule op=Exists$/m);
+      // DefaultTolerationSeconds admission adds not-ready and unreachable (kubectl sorts the lines).
+      expect(tol).toMatch(/^Tolerations: {17}node\.kubernetes\.io\/not-ready:NoExecute op=Exists for 300s\n {29}node\.kubernetes\.io\/unreachable:NoExecute op=Exists for 300s\n {29}node\.kubernetes\.io\/unschedulable:NoSchedule op=Exists$/m);
     });
 
     it('describe pod shows the defaulted container port protocol (80/TCP)', async () => {

@@ -133,9 +133,12 @@ export function fieldErrorString(e: FieldError): string {
   return e.field ? `${e.field}: ${fieldErrorBody(e)}` : fieldErrorBody(e);
 }
 
-/** 422 `Pod "x" is invalid: …` with causes; details.kind is the Kind, as upstream NewInvalid. */
+/**
+ * 422 `Pod "x" is invalid: …` with causes; details.kind is the Kind, as upstream NewInvalid. Every error is a cause;
+ * the message lists each distinct one once (ErrorList.ToAggregate drops repeated messages).
+ */
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): ApiError {
-  const list = errs.map(fieldErrorString);
+  const list = [...new Set(errs.map(fieldErrorString))];
   const joined = list.length === 1 ? list[0]! : `[${list.join(', ')}]`;
   const details: NonNullable<Status['details']> = {};
   if (name) details.name = name;

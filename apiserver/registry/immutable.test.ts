@@ -21,6 +21,7 @@ describe('goLabelSelector', () => {
 describe('daemonSetUpdateErrors', () => {
   it.each([
     ['an unchanged selector', { selector: { matchLabels: { a: '1' } }, x: 1 }, { selector: { matchLabels: { a: '1' } }, x: 2 }, []],
+    ['the same selector, keys reordered', { selector: { matchLabels: { a: '1', b: '2' } } }, { selector: { matchLabels: { b: '2', a: '1' } } }, []],
     ['a changed selector', { selector: { matchLabels: { a: '1' } } }, { selector: { matchLabels: { a: '2' } } },
       ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"a":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable']],
   ])('%s', (_name, old, next, want) => {
@@ -31,9 +32,12 @@ describe('daemonSetUpdateErrors', () => {
 describe('statefulSetUpdateErrors', () => {
   const base = { replicas: 1, serviceName: 'web', selector: { matchLabels: { a: '1' } }, template: { spec: {} }, podManagementPolicy: 'OrderedReady' };
   it.each([
-    ['replicas, template, updateStrategy, minReadySeconds, revisionHistoryLimit, ordinals, retention policy', {
-      ...base, replicas: 3, template: { spec: { x: 1 } }, updateStrategy: { type: 'OnDelete' }, minReadySeconds: 5, revisionHistoryLimit: 2,
+    ['replicas, template, updateStrategy, minReadySeconds, ordinals, retention policy', {
+      ...base, replicas: 3, template: { spec: { x: 1 } }, updateStrategy: { type: 'OnDelete' }, minReadySeconds: 5,
       ordinals: { start: 1 }, persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Delete' } }, []],
+    ['the same selector with its keys in another order', { ...base, selector: { matchLabels: { a: '1' }, matchExpressions: [] } }, []],
+    // Immutable in 1.32 (kubernetes/kubernetes#56341 is still open).
+    ['revisionHistoryLimit', { ...base, revisionHistoryLimit: 2 }, [FORBIDDEN]],
     ['serviceName', { ...base, serviceName: 'other' }, [FORBIDDEN]],
     ['selector', { ...base, selector: { matchLabels: { a: '2' } } }, [FORBIDDEN]],
     ['podManagementPolicy', { ...base, podManagementPolicy: 'Parallel' }, [FORBIDDEN]],

@@ -4,18 +4,13 @@ import * as S from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import type { KObject } from '../api/types.js';
 import { encodeText } from './codec.js';
+import { generateSuffix } from './names.js';
 import { normalizeMeta } from './defaults.js';
 import { strategyFor } from './strategy.js';
+import type { PodAdmissionInputs } from './admission.js';
 import { validateCreate } from './validate.js';
 
-const GENERATE_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** Upstream's generateName suffix: five characters from a consonant/digit alphabet. */
-export function generateSuffix(): string {
-  let s = '';
-  for (let i = 0; i < 5; i++) s += GENERATE_CHARS[Math.floor(Math.random() * GENERATE_CHARS.length)];
-  return s;
-}
+export { generateSuffix } from './names.js';
 
 let lastSecond = -1;
 let lastStamp = '';
@@ -38,19 +33,28 @@ export interface PreparedCreate {
   generated: boolean;
   /** The stored JSON text (without resourceVersion). */
   text: string;
-  /** The 422 to answer, reported only after the namespace check, as upstream orders admission before validation. */
+  /** The 403 (admission) or 422 (validation) to answer, reported only after the namespace check, as upstream orders them. */
   invalid?: S.ApiError;
+}
+
+/** What create admission needs from storage, looked up by the caller (prepareCreate itself does no I/O). */
+export interface AdmissionInputs {
+  pod?: PodAdmissionInputs;
 }
 
 /**
  * Does everything a create does before it touches storage (upstream rest.BeforeCreate): namespace from the URL,
- * generateName, uid, creationTimestamp, generation, the strategy's defaults, then validation and serialization.
- * Pure apart from the clock and uid it is given, so it can run anywhere (in the registry, or in a worker thread).
+ * generateName, uid, creationTimestamp, generation, the strategy's defaults, mutating admission (with the inputs the caller
+ * looked up), then validation and serialization. Pure apart from the clock, uid and inputs it is given, so it can run
+ * anywhere (in the registry, or in a worker thread).
  */
-export function prepareCreate(r: ResourceInfo, namespace: string | undefined, obj: KObject, now: Date, uid: string): PreparedCreate {
+export function prepareCreate(
+  r: ResourceInfo, namespace: string | undefined, obj: KObject, now: Date, uid: string, admission: AdmissionInputs = {},
+): PreparedCreate {
   const meta = obj.metadata;
   if (r.namespaced) meta.namespace = namespace;
   else delete meta.namespace;
+  const requestedName = meta.name ?? '';
   const generated = !meta.name && !!meta.generateName;
   if (generated) meta.name = `${meta.generateName}${generateSuffix()}`;
   meta.uid = uid;
@@ -64,14 +68,17 @@ export function prepareCreate(r: ResourceInfo, namespace: string | undefined, ob
   if (strategy.tracksGeneration) meta.generation = 1;
   else delete meta.generation;
   strategy.defaults?.(obj);
+  // Mutating admission runs on the defaulted object before the strategy (upstream: admission, then BeforeCreate).
+  let invalid = strategy.admitCreate?.(obj, { namespace: namespace ?? '', name: requestedName, pod: admission.pod ?? {} });
   strategy.prepareForCreate?.(obj);
   normalizeMeta(obj);
-  let invalid: S.ApiError | undefined;
-  try {
-    validateCreate(r, obj);
-  } catch (e) {
-    if (!(e instanceof S.ApiError)) throw e;
-    invalid = e;
+  if (!invalid) {
+    try {
+      validateCreate(r, obj);
+    } catch (e) {
+      if (!(e instanceof S.ApiError)) throw e;
+      invalid = e;
+    }
   }
   const prepared: PreparedCreate = { obj, name: meta.name ?? '', generated, text: invalid ? '' : encodeText(obj) };
   if (invalid) prepared.invalid = invalid;

@@ -11,6 +11,9 @@ import { generateSuffix, prepareCreate, type PreparedCreate } from './prepare.js
 export { timestamp } from './prepare.js';
 export type { PreparedCreate } from './prepare.js';
 import { strategyFor } from './strategy.js';
+import { ServiceAccountLookup } from './admission-inputs.js';
+import { semanticEqual } from './semantic.js';
+import { comparableStored } from './stored-shape.js';
 import { normalizeMeta } from './defaults.js';
 import { validateUpdateMeta } from './validate.js';
 import { beginDelete, readyToRemove, type DeleteOptions, type DeletePlan } from './delete.js';
@@ -74,9 +77,13 @@ export class Registry {
   /** One shared storage watch per watched resource (see watch-cache.ts). */
   readonly watches: WatchCaches;
 
+  /** What pod create admission reads (the pod's ServiceAccount). */
+  private readonly serviceAccounts: ServiceAccountLookup;
+
   constructor(deps: RegistryDeps) {
     this.storage = deps.storage;
     this.watches = new WatchCaches(deps.storage, deps.watchCache);
+    this.serviceAccounts = new ServiceAccountLookup(deps.storage);
     this.now = deps.now ?? (() => new Date());
     this.newUid = deps.newUid ?? randomUUID;
   }
@@ -165,7 +172,8 @@ export class Registry {
   /** Creates an object (201 semantics): server-set metadata, defaults, validation, then one storage write. */
   async create(r: ResourceInfo, namespace: string | undefined, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
     const incoming = body.metadata.managedFields;
-    const prepared = prepareCreate(r, namespace, body, this.now(), this.newUid());
+    const admission = r.plural === 'pods' && namespace ? { pod: await this.serviceAccounts.podInputs(namespace, body) } : {};
+    const prepared = prepareCreate(r, namespace, body, this.now(), this.newUid(), admission);
     const managed = prepared.invalid ? undefined : opts.managedFields?.(prepared.obj, undefined, incoming);
     if (managed?.length) {
       prepared.obj.metadata.managedFields = managed as KObject['metadata']['managedFields'];
@@ -230,9 +238,13 @@ export class Registry {
     for (;;) {
       const kv = await this.storage.get(key);
       if (!kv) throw S.notFound(qr(r), name);
-      const old = this.toObject(r, kv);
+      const stored = this.toObject(r, kv);
       const wanted = await mutate(this.toObject(r, kv));
       if (!isPlainObject(wanted) || !isPlainObject(wanted.metadata)) throw S.badRequest('the object provided is unrecognized');
+      // Kinds whose updates compare spec with the stored one see it as upstream would have stored it.
+      const strategy = strategyFor(r);
+      const compares = !opts.subresource && (strategy.tracksGeneration || strategy.validateUpdate !== undefined);
+      const old = compares ? comparableStored(r, stored, wanted) : stored;
       const uid = wanted.metadata.uid;
       if (!opts.subresource && uid && uid !== old.metadata.uid) {
         throw S.invalid(r.kind, r.group, name, [{ type: 'Invalid', field: 'metadata.uid', value: uid, detail: 'field is immutable' }]);
@@ -241,7 +253,7 @@ export class Registry {
       const managed = opts.managedFields ? opts.managedFields(wanted, old, wanted.metadata.managedFields) : old.metadata.managedFields;
       const next = this.prepareUpdate(r, wanted, old, opts);
       if (managed?.length) next.metadata.managedFields = managed as KObject['metadata']['managedFields'];
-      validateUpdateMeta(r, next, old);
+      validateUpdateMeta(r, next, old, opts.subresource);
       try {
         return await this.commitUpdate(r, key, kv, next, opts);
       } catch (e) {
@@ -333,7 +345,7 @@ export class Registry {
     strategy.defaults?.(next);
     strategy.prepareForUpdate?.(next, old);
     normalizeMeta(next);
-    if (strategy.tracksGeneration && JSON.stringify(next.spec) !== JSON.stringify(old.spec)) {
+    if (strategy.tracksGeneration && !semanticEqual(next.spec, old.spec)) {
       meta.generation = (om.generation ?? 0) + 1;
     }
     if (next.apiVersion === undefined && old.apiVersion !== undefined) next.apiVersion = old.apiVersion;

@@ -1,10 +1,27 @@
 // Per-resource strategies: what the API server does to an object on create and update, as upstream's registry strategies.
 
-import type { FieldError } from '../api/status.js';
+import type { ApiError, FieldError } from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
+import { admitPodCreate, admitPodUpdate, type PodAdmissionInputs } from './admission.js';
+import {
+  TEMPLATE_GENERATION, defaultDaemonSet, defaultPersistentVolumeClaim, defaultPod, defaultSecret, defaultStatefulSet,
+  dropStatefulSetDisabledFields, podQOSClass, templateGenerationOf,
+} from './defaults.js';
+import { allocateService, defaultService, keepAllocatedValues } from './defaults-service.js';
 import { daemonSetUpdateErrors, statefulSetUpdateErrors } from './immutable.js';
-import { defaultDaemonSet, defaultPod, defaultPodSpec, defaultSecret, defaultStatefulSet } from './defaults.js';
+import { semanticEqual } from './semantic.js';
+import { validateDaemonSetSpec, validateStatefulSetSpec } from './validate-apps.js';
+import { validateNodeTaints } from './validate-node.js';
+import { validatePodOnlyContainers, validatePodSpec } from './validate-pod.js';
+import { validatePodUpdate } from './validate-pod-update.js';
+
+/** What create admission is given: the request's namespace and name (empty with generateName) and looked-up inputs. */
+export interface CreateAdmission {
+  namespace: string;
+  name: string;
+  pod: PodAdmissionInputs;
+}
 
 /** Hooks a resource may define; every hook is optional and pure apart from mutating `obj`. */
 export interface Strategy {
@@ -18,9 +35,11 @@ export interface Strategy {
   returnDeletedObject?: boolean;
   /** Defaults applied to every written object, on create and on update (upstream defaulting on decode). */
   defaults?(obj: KObject): void;
+  /** Mutating admission on create, after defaults (returns the 403 to answer, if any). */
+  admitCreate?(obj: KObject, a: CreateAdmission): ApiError | undefined;
   /** Fill defaults and reset server-owned fields on create. */
   prepareForCreate?(obj: KObject): void;
-  /** Carry server-owned fields over on update of the main resource. */
+  /** Carry server-owned fields over on update of the main resource (and run update admission). */
   prepareForUpdate?(obj: KObject, old: KObject): void;
   /** Kind-specific validation on create (ObjectMeta is validated generically). */
   validate?(obj: KObject): FieldError[];
@@ -28,87 +47,50 @@ export interface Strategy {
   validateUpdate?(obj: KObject, old: KObject): FieldError[];
 }
 
-const containerPaths = ['containers', 'initContainers'] as const;
-
-function validatePodSpec(spec: unknown, path: string): FieldError[] {
-  if (!isPlainObject(spec)) return [{ type: 'Required', field: path }];
-  const errs: FieldError[] = [];
-  const containers = spec.containers;
-  if (!Array.isArray(containers) || containers.length === 0) errs.push({ type: 'Required', field: `${path}.containers` });
-  for (const list of containerPaths) {
-    const cs = spec[list];
-    if (!Array.isArray(cs)) continue;
-    cs.forEach((c: unknown, i: number) => {
-      const at = `${path}.${list}[${i}]`;
-      if (!isPlainObject(c) || typeof c.name !== 'string' || c.name === '') errs.push({ type: 'Required', field: `${at}.name` });
-      if (!isPlainObject(c) || typeof c.image !== 'string' || c.image === '') errs.push({ type: 'Required', field: `${at}.image` });
-    });
-  }
-  return errs;
-}
-
-function validateWorkload(obj: KObject): FieldError[] {
-  const spec = obj.spec;
-  if (!isPlainObject(spec)) return [{ type: 'Required', field: 'spec' }];
-  const errs: FieldError[] = [];
-  if (!isPlainObject(spec.selector)) errs.push({ type: 'Required', field: 'spec.selector' });
-  const template = spec.template;
-  if (!isPlainObject(template)) errs.push({ type: 'Required', field: 'spec.template' });
-  else errs.push(...validatePodSpec(template.spec, 'spec.template.spec'));
-  return errs;
-}
-
-/** A random address in the default service range 10.96.0.0/12 (collisions are not checked). */
-function allocateClusterIP(): string {
-  const n = 2 + Math.floor(Math.random() * (1 << 20) - 2);
-  return `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
-}
-
-/**
- * Service defaults and allocation (upstream SetDefaults_Service + the ClusterIP/NodePort allocators, simplified):
- * type ClusterIP, sessionAffinity None, port protocol TCP and targetPort = port, a cluster IP unless headless or
- * ExternalName, node ports for NodePort and LoadBalancer.
- */
-function defaultService(obj: KObject): void {
-  const spec = isPlainObject(obj.spec) ? obj.spec : (obj.spec = {});
-  spec.type ??= 'ClusterIP';
-  spec.sessionAffinity ??= 'None';
-  const ports = Array.isArray(spec.ports) ? spec.ports : [];
-  for (const p of ports) {
-    if (!isPlainObject(p)) continue;
-    p.protocol ??= 'TCP';
-    p.targetPort ??= p.port;
-    if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && p.nodePort === undefined) p.nodePort = 30000 + Math.floor(Math.random() * 2768);
-  }
-  if (spec.type === 'ExternalName') return;
-  if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = allocateClusterIP();
-  spec.clusterIPs ??= [spec.clusterIP];
-  if (spec.clusterIP !== 'None' || spec.selector) {
-    spec.ipFamilies ??= ['IPv4'];
-    spec.ipFamilyPolicy ??= 'SingleStack';
-  }
-  spec.internalTrafficPolicy ??= 'Cluster';
-}
-
-const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
-
-/**
- * DaemonSet templateGeneration (upstream daemonSetStrategy.PrepareForUpdate, stored in apps/v1 as an annotation):
- * carried over from the old object, and bumped when spec.template changes.
- */
-function bumpTemplateGeneration(obj: KObject, old: KObject): void {
-  const prev = Number(old.metadata.annotations?.[TEMPLATE_GENERATION] ?? '0') || 0;
-  const oldSpec = isPlainObject(old.spec) ? old.spec : {};
-  const newSpec = isPlainObject(obj.spec) ? obj.spec : {};
-  const changed = JSON.stringify(oldSpec.template) !== JSON.stringify(newSpec.template);
-  const next = changed ? prev + 1 : prev;
-  if (next > 0) obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: String(next) };
-}
-
 /** Keeps whatever the old object had in `status` (the main resource never writes status). */
 function keepStatus(obj: KObject, old: KObject): void {
   if (old.status === undefined) delete obj.status;
   else obj.status = old.status;
+}
+
+const specOf = (o: KObject): Record<string, unknown> => (isPlainObject(o.spec) ? o.spec : {});
+
+/**
+ * Pod status on create (upstream podStrategy.PrepareForCreate): phase Pending, the QoS class, and the PodScheduled
+ * condition a pod with scheduling gates starts with.
+ */
+function podStatusOnCreate(pod: KObject): void {
+  const spec = specOf(pod);
+  const status: Record<string, unknown> = { phase: 'Pending' };
+  if (Array.isArray(spec.schedulingGates) && spec.schedulingGates.length > 0) {
+    status.conditions = [{
+      type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: null,
+      reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates',
+    }];
+  }
+  status.qosClass = podQOSClass(spec);
+  pod.status = status;
+}
+
+/** Upstream ValidatePodCreate: the spec, pod-only container rules, no ephemeral containers, no node while gated. */
+function validatePodCreate(pod: KObject): FieldError[] {
+  const spec = specOf(pod);
+  const errs = [...validatePodSpec(spec, 'spec', { isPod: true }), ...validatePodOnlyContainers(spec)];
+  if (Array.isArray(spec.ephemeralContainers) && spec.ephemeralContainers.length > 0) {
+    errs.push({ type: 'Forbidden', field: 'spec.ephemeralContainers', detail: 'cannot be set on create' });
+  }
+  if (typeof spec.nodeName === 'string' && spec.nodeName !== '' && Array.isArray(spec.schedulingGates) && spec.schedulingGates.length > 0) {
+    errs.push({ type: 'Forbidden', field: 'spec.nodeName', detail: 'cannot be set until all schedulingGates have been cleared' });
+  }
+  return errs;
+}
+
+/**
+ * DaemonSet templateGeneration (upstream daemonSetStrategy, kept in apps/v1 as an annotation): on create the
+ * annotation's value, at least 1; on update the stored one, plus 1 when spec.template changed.
+ */
+function setTemplateGeneration(obj: KObject, generation: number): void {
+  obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: String(generation) };
 }
 
 const plain: Strategy = { tracksGeneration: false, allowUnconditionalUpdate: true };
@@ -133,7 +115,12 @@ const STRATEGIES: Record<string, Strategy> = {
       obj.spec = old.spec;
     },
   },
-  nodes: { tracksGeneration: false, allowUnconditionalUpdate: true },
+  nodes: {
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    validate: validateNodeTaints,
+    validateUpdate: validateNodeTaints,
+  },
   events: { tracksGeneration: false, allowUnconditionalUpdate: true, allowCreateOnUpdate: true },
   leases: { tracksGeneration: false, allowUnconditionalUpdate: false, allowCreateOnUpdate: true },
   serviceaccounts: { tracksGeneration: false, allowUnconditionalUpdate: true, returnDeletedObject: true },
@@ -142,18 +129,21 @@ const STRATEGIES: Record<string, Strategy> = {
     tracksGeneration: false,
     allowUnconditionalUpdate: true,
     returnDeletedObject: true,
-    prepareForCreate: defaultPod,
+    defaults: defaultPod,
+    admitCreate: (obj, a) => admitPodCreate(obj, a.namespace, a.name, a.pod),
+    prepareForCreate: podStatusOnCreate,
     prepareForUpdate(obj, old) {
       keepStatus(obj, old);
-      if (isPlainObject(obj.spec)) defaultPodSpec(obj.spec);
+      admitPodUpdate(obj, old);
     },
-    validate: (obj) => validatePodSpec(obj.spec, 'spec'),
-    validateUpdate: (obj) => validatePodSpec(obj.spec, 'spec'),
+    validate: validatePodCreate,
+    validateUpdate: validatePodUpdate,
   },
   persistentvolumeclaims: {
     tracksGeneration: false,
     allowUnconditionalUpdate: true,
     returnDeletedObject: true,
+    defaults: defaultPersistentVolumeClaim,
     prepareForCreate(obj) {
       obj.status = { phase: 'Pending' };
     },
@@ -164,37 +154,48 @@ const STRATEGIES: Record<string, Strategy> = {
     allowUnconditionalUpdate: true,
     allowCreateOnUpdate: true,
     returnDeletedObject: true,
+    defaults: defaultService,
     prepareForCreate(obj) {
-      defaultService(obj);
+      allocateService(obj);
       obj.status = { loadBalancer: {} };
     },
-    prepareForUpdate: keepStatus,
+    prepareForUpdate(obj, old) {
+      keepStatus(obj, old);
+      keepAllocatedValues(obj, old);
+    },
   },
   daemonsets: {
     tracksGeneration: true,
     allowUnconditionalUpdate: true,
     defaults: defaultDaemonSet,
     prepareForCreate(obj) {
-      obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION]: '1' };
+      setTemplateGeneration(obj, Math.max(1, templateGenerationOf(obj)));
       obj.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
     },
     prepareForUpdate(obj, old) {
       keepStatus(obj, old);
-      bumpTemplateGeneration(obj, old);
+      const changed = !semanticEqual(specOf(obj).template, specOf(old).template);
+      setTemplateGeneration(obj, templateGenerationOf(old) + (changed ? 1 : 0));
     },
-    validate: validateWorkload,
-    validateUpdate: (obj, old) => [...daemonSetUpdateErrors(obj, old), ...validateWorkload(obj)],
+    validate: validateDaemonSetSpec,
+    // Upstream runs ValidateDaemonSet and ValidateDaemonSetUpdate, which both validate the spec: causes repeat.
+    validateUpdate: (obj, old) => [...validateDaemonSetSpec(obj), ...validateDaemonSetSpec(obj), ...daemonSetUpdateErrors(obj, old)],
   },
   statefulsets: {
     tracksGeneration: true,
     allowUnconditionalUpdate: true,
     defaults: defaultStatefulSet,
     prepareForCreate(obj) {
+      dropStatefulSetDisabledFields(obj);
       obj.status = { replicas: 0, availableReplicas: 0 };
     },
-    prepareForUpdate: keepStatus,
-    validate: validateWorkload,
-    validateUpdate: (obj, old) => [...statefulSetUpdateErrors(obj, old), ...validateWorkload(obj)],
+    prepareForUpdate(obj, old) {
+      keepStatus(obj, old);
+      dropStatefulSetDisabledFields(obj, old);
+    },
+    validate: validateStatefulSetSpec,
+    // Upstream runs ValidateStatefulSet and ValidateStatefulSetUpdate, which both validate the spec: causes repeat.
+    validateUpdate: (obj, old) => [...validateStatefulSetSpec(obj), ...validateStatefulSetSpec(obj), ...statefulSetUpdateErrors(obj, old)],
   },
   poddisruptionbudgets: {
     // Upstream podDisruptionBudgetStrategy: generation tracks spec; status belongs to the disruption controller.

@@ -18,11 +18,14 @@ export function validateCreate(r: ResourceInfo, obj: KObject): void {
   fail(r, obj, errs);
 }
 
-/** Validates an update of an existing object. */
-export function validateUpdateMeta(r: ResourceInfo, obj: KObject, old: KObject): void {
+/**
+ * Validates an update of an existing object. The kind's own update rules apply to writes of the main resource only:
+ * upstream's status strategies validate status (not checked here), and direct storage writes (pods/binding) nothing.
+ */
+export function validateUpdateMeta(r: ResourceInfo, obj: KObject, old: KObject, subresource?: string): void {
   const errs = validateObjectMeta(obj.metadata, { namespaced: r.namespaced, nameRule: nameRuleFor(r.plural), update: true });
   errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
   const strategy = strategyFor(r);
-  if (strategy.validateUpdate) errs.push(...strategy.validateUpdate(obj, old));
+  if (strategy.validateUpdate && (subresource === undefined || subresource === 'finalize')) errs.push(...strategy.validateUpdate(obj, old));
   fail(r, obj, errs);
 }

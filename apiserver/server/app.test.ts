@@ -706,17 +706,21 @@ describe('__proto__ and constructor keys', () => {
 });
 
 describe('pod updates are validated like creates', () => {
+  // A whole new spec (PUT, or a merge patch replacing the containers) also drops what admission added on create (the
+  // kube-api-access volume and mounts): upstream then adds its Forbidden error, as here.
+  const FORBIDDEN = ', spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,';
   it.each([
-    ['PUT', { spec: { containers: [{ name: 'c' }] } }, {}, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
-    ['PUT', { spec: { containers: [] } }, {}, 'Pod "p" is invalid: spec.containers: Required value'],
+    ['PUT', { spec: { containers: [{ name: 'c' }] } }, {}, `Pod "p" is invalid: [spec.containers[0].image: Required value${FORBIDDEN}`],
+    ['PUT', { spec: { containers: [] } }, {}, 'Pod "p" is invalid: [spec.containers: Required value, spec.containers: Forbidden: pod updates may not add or remove containers]'],
     ['PATCH', [{ op: 'remove', path: '/spec/containers/0/image' }], JSONPATCH, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
-    ['PATCH', { spec: { containers: [{ name: 'c' }] } }, MERGE, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
+    ['PATCH', { spec: { containers: [{ name: 'c' }] } }, MERGE, `Pod "p" is invalid: [spec.containers[0].image: Required value${FORBIDDEN}`],
     ['PATCH', { spec: { containers: [{ name: 'c', image: null }] } }, SMP, 'Pod "p" is invalid: spec.containers[0].image: Required value'],
   ])('%s %j → 422', async (method, body, headers, message) => {
     await req('POST', PODS, pod('p'));
     const payload = method === 'PUT' ? { ...pod('p'), ...(body as object) } : body;
     const res = await req(method, `${PODS}/p`, payload, headers);
-    expect([res.code, res.body.message]).toEqual([422, message]);
+    expect(res.code).toBe(422);
+    expect(message.endsWith(',') ? (res.body.message as string).slice(0, message.length) : res.body.message).toBe(message);
     expect((await req('GET', `${PODS}/p`)).body.spec).toMatchObject({ containers: [{ name: 'c', image: 'busybox' }] });
   });
 });
