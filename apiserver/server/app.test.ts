@@ -1,6 +1,7 @@
 // The API server in process: buildApp on memory storage, driven with inject — verbs, semantics and Status errors.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startInProcess, stopInProcess } from './in-process.js';
 import type { FastifyInstance } from 'fastify';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
@@ -16,15 +17,9 @@ let app: FastifyInstance;
 let registry: Registry;
 
 beforeEach(async () => {
-  registry = new Registry({ storage: createMemoryStorage() });
-  await bootstrap(registry);
-  app = buildApp({ registry });
-  await app.ready();
+  ({ app, registry } = await startInProcess());
 });
-afterEach(async () => {
-  await app.close();
-  await registry.storage.close();
-});
+afterEach(() => stopInProcess({ app, registry }));
 
 type Body = Record<string, unknown> & { metadata?: Record<string, unknown>; items?: Array<Record<string, unknown>> };
 

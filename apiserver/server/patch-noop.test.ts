@@ -2,25 +2,18 @@
 // conflict, a missing object is NotFound (server-side apply creates it), dry run persists nothing.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startInProcess, stopInProcess } from './in-process.js';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
-import { Registry } from '../registry/store.js';
+import type { Registry } from '../registry/store.js';
 import { bootstrap } from '../registry/bootstrap.js';
-import { createMemoryStorage } from '../storage/memory.js';
 
 let app: FastifyInstance;
 let registry: Registry;
 
 beforeEach(async () => {
-  registry = new Registry({ storage: createMemoryStorage() });
-  await bootstrap(registry);
-  app = buildApp({ registry });
-  await app.ready();
+  ({ app, registry } = await startInProcess());
 });
-afterEach(async () => {
-  await app.close();
-  await registry.storage.close();
-});
+afterEach(() => stopInProcess({ app, registry }));
 
 type Obj = Record<string, unknown> & { metadata: Record<string, unknown>; data?: Record<string, string>; message?: string };
 

@@ -1,26 +1,20 @@
 // pods/binding, pods/eviction, pods/log and statefulsets/scale in process: buildApp on memory storage, via inject.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startInProcess, stopInProcess } from '../in-process.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
-import { Registry } from '../../registry/store.js';
+import type { Registry } from '../../registry/store.js';
 import { bootstrap } from '../../registry/bootstrap.js';
-import { createMemoryStorage } from '../../storage/memory.js';
 import type { LogSource, PodLogOptions } from '../../registry/pod-logs.js';
 
 let app: FastifyInstance;
 let registry: Registry;
 
 beforeEach(async () => {
-  registry = new Registry({ storage: createMemoryStorage() });
-  await bootstrap(registry);
-  app = buildApp({ registry });
-  await app.ready();
+  ({ app, registry } = await startInProcess());
 });
-afterEach(async () => {
-  await app.close();
-  await registry.storage.close();
-});
+afterEach(() => stopInProcess({ app, registry }));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
