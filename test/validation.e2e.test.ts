@@ -101,16 +101,7 @@ describe.skipIf(!available)('defaults, admission and validation through kubectl'
   });
 
   describe('what a pod looks like after create (defaults and admission)', () => {
-    it('a pod of a namespace without its default account gets no token volume', async () => {
-      await ok('apply', '-f', await manifest(pod('early', '  - name: c\n    image: busybox:1.36\n')));
-      const p = await getJson('pod', 'early');
-      expect(p.spec.serviceAccountName).toBe('default');
-      expect(p.spec.volumes).toBeUndefined();
-    });
-
     it('carries the service account, its token volume, priority, default tolerations and the pod defaults', async () => {
-      // The account a service account controller would have created with the namespace.
-      await ok('apply', '-f', await manifest(`apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n  namespace: ${NS}\n`));
       await ok('apply', '-f', await manifest(pod('web', '  - name: web\n    image: nginx\n    ports:\n    - containerPort: 80\n    readinessProbe:\n      httpGet:\n        port: 80\n')));
       const p = await getJson('pod', 'web');
       const volume = p.spec.volumes[0];

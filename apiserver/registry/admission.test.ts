@@ -30,18 +30,17 @@ const TOLERATIONS = [
 
 describe('ServiceAccount admission', () => {
   it.each<[string, Json, KObject | null | undefined, Json]>([
-    ['a missing default account mounts no token (nothing publishes kube-root-ca.crt yet)', { containers: [c('a')] }, null, { serviceAccountName: 'default', serviceAccount: 'default', containers: [c('a')] }],
-    ['default account, token volume mounted into every container', { containers: [c('a'), c('b')], initContainers: [c('i')] }, { metadata: { name: 'default' } }, {
+    ['default account, token volume mounted into every container', { containers: [c('a'), c('b')], initContainers: [c('i')] }, null, {
       serviceAccountName: 'default', serviceAccount: 'default', volumes: [TOKEN_VOLUME],
       containers: [c('a', { volumeMounts: [MOUNT] }), c('b', { volumeMounts: [MOUNT] })], initContainers: [c('i', { volumeMounts: [MOUNT] })],
     }],
-    ['the volume goes after the pod\'s own', { containers: [c('a', { volumeMounts: [{ name: 'v', mountPath: '/v' }] })], volumes: [{ name: 'v', emptyDir: {} }] }, { metadata: { name: 'default' } }, {
+    ['the volume goes after the pod\'s own', { containers: [c('a', { volumeMounts: [{ name: 'v', mountPath: '/v' }] })], volumes: [{ name: 'v', emptyDir: {} }] }, null, {
       volumes: [{ name: 'v', emptyDir: {} }, TOKEN_VOLUME], containers: [c('a', { volumeMounts: [{ name: 'v', mountPath: '/v' }, MOUNT] })],
     }],
     ['automount off on the pod', { automountServiceAccountToken: false, containers: [c('a')] }, null, { serviceAccountName: 'default', containers: [c('a')] }],
     ['automount off on the account', { containers: [c('a')] }, { metadata: { name: 'default' }, automountServiceAccountToken: false }, { containers: [c('a')] }],
     ['the pod overrides the account', { automountServiceAccountToken: true, containers: [c('a')] }, { metadata: {}, automountServiceAccountToken: false }, { volumes: [TOKEN_VOLUME] }],
-    ['a container mounting the path itself is left alone', { containers: [c('a', { volumeMounts: [{ name: 'm', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] })] }, { metadata: { name: 'default' } }, {
+    ['a container mounting the path itself is left alone', { containers: [c('a', { volumeMounts: [{ name: 'm', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] })] }, null, {
       containers: [c('a', { volumeMounts: [{ name: 'm', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] })],
     }],
     ['the account\'s image pull secrets', { containers: [c('a')] }, { metadata: {}, imagePullSecrets: [{ name: 'reg' }] }, { imagePullSecrets: [{ name: 'reg' }], volumes: [TOKEN_VOLUME] }],

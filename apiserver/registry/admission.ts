@@ -87,9 +87,8 @@ function referencesSecrets(spec: Obj): boolean {
  * Upstream ServiceAccount admission on create. Mirror pods are checked, not changed. Otherwise the pod runs as its
  * service account (`default` when unset), gets the projected token volume unless automountServiceAccountToken (the
  * pod's, then the account's) is false, and the account's imagePullSecrets when it names none.
- * Deviation: kubeling has no service account controller yet, so a missing `default` account is taken as one with
- * automountServiceAccountToken false (a real cluster creates it with every namespace, with the kube-root-ca.crt its
- * token volume projects); any other missing account is upstream's 403.
+ * Deviation: kubeling has no service account controller yet, so a missing `default` account is taken as an empty one
+ * (a real cluster creates it with every namespace); any other missing account is upstream's 403.
  */
 function admitServiceAccount(pod: KObject, namespace: string, name: string, inputs: PodAdmissionInputs): S.ApiError | undefined {
   const spec = (obj(pod.spec) ?? (pod.spec = {})) as Obj;
@@ -106,9 +105,7 @@ function admitServiceAccount(pod: KObject, namespace: string, name: string, inpu
   let sa = inputs.serviceAccount;
   if (!sa) {
     if (account !== 'default') return S.forbidden(PODS, name, `error looking up service account ${namespace}/${account}: serviceaccount "${account}" not found`);
-    // A missing `default` account mounts no token: its volume projects the namespace's kube-root-ca.crt, which nothing
-    // publishes yet either (upstream's root-CA publisher and token controller come with the service account controller).
-    sa = { metadata: {}, automountServiceAccountToken: false };
+    sa = { metadata: {} };
   }
   const automount = typeof spec.automountServiceAccountToken === 'boolean' ? spec.automountServiceAccountToken
     : typeof sa.automountServiceAccountToken === 'boolean' ? sa.automountServiceAccountToken : true;
