@@ -1,7 +1,7 @@
 // The API server in process: buildApp on memory storage, driven with inject — verbs, semantics and Status errors.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startInProcess, stopInProcess } from './in-process.js';
+import { startInProcess, stopInProcess } from '../../test/support/in-process.js';
 import type { FastifyInstance } from 'fastify';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';

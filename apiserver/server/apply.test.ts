@@ -1,7 +1,7 @@
 // Server-side apply through the HTTP layer: create, merge, field removal, conflicts, force, options and dry run.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startInProcess, stopInProcess } from './in-process.js';
+import { startInProcess, stopInProcess } from '../../test/support/in-process.js';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from '../registry/store.js';
 import { bootstrap } from '../registry/bootstrap.js';

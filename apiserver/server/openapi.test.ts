@@ -1,7 +1,7 @@
 // In process: the OpenAPI v3 endpoints (headers, hashes, redirects) and fieldValidation on create, update and patch.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startInProcess, stopInProcess } from './in-process.js';
+import { startInProcess, stopInProcess } from '../../test/support/in-process.js';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from '../registry/store.js';
 import { bootstrap } from '../registry/bootstrap.js';

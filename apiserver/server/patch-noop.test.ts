@@ -2,7 +2,7 @@
 // conflict, a missing object is NotFound (server-side apply creates it), dry run persists nothing.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startInProcess, stopInProcess } from './in-process.js';
+import { startInProcess, stopInProcess } from '../../test/support/in-process.js';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from '../registry/store.js';
 import { bootstrap } from '../registry/bootstrap.js';

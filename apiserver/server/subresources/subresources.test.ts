@@ -1,7 +1,7 @@
 // pods/binding, pods/eviction, pods/log and statefulsets/scale in process: buildApp on memory storage, via inject.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startInProcess, stopInProcess } from '../in-process.js';
+import { startInProcess, stopInProcess } from '../../../test/support/in-process.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.js';
 import type { Registry } from '../../registry/store.js';

@@ -1,10 +1,10 @@
-// An API server in process for tests: buildApp over a bootstrapped registry on memory storage, ready for inject.
+// An API server in process for unit tests: buildApp over a bootstrapped registry on memory storage, ready for inject.
 
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from './app.js';
-import { Registry } from '../registry/store.js';
-import { bootstrap } from '../registry/bootstrap.js';
-import { createMemoryStorage } from '../storage/memory.js';
+import { buildApp, type AppOptions } from '../../apiserver/server/app.js';
+import { Registry } from '../../apiserver/registry/store.js';
+import { bootstrap } from '../../apiserver/registry/bootstrap.js';
+import { createMemoryStorage } from '../../apiserver/storage/memory.js';
 
 /** A running in-process server and its registry. */
 export interface InProcessServer {
