@@ -1,11 +1,10 @@
 // End-to-end: the real kubectl's field validation against kubeling — `kind: List` manifests (validated through
 // /openapi/v2, served empty) and server-side apply with unknown and duplicate fields. kubectl runs with its defaults.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUp, type UpCluster } from './support/cluster.js';
-import { kubectlFor, kubectlOrSkip, type KubectlResult } from './support/kubectl.js';
+import type { UpCluster } from './support/cluster.js';
+import { kubectlOrSkip } from './support/kubectl.js';
+import { kubectlCalls, startKubectlSession, writeManifest, type Kubectl } from './support/kubectl-session.js';
 
 const available = kubectlOrSkip();
 
@@ -39,26 +38,14 @@ ${podExtra}`;
 
 describe.skipIf(!available)('kubectl field validation against kubeling', () => {
   let cluster: UpCluster;
-  let kubectl: ReturnType<typeof kubectlFor>;
+  let kubectl: Kubectl;
   let files: string;
 
-  const k = (...args: string[]): Promise<KubectlResult> => kubectl(args);
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await kubectl(args);
-    expect(r.code, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
-  const manifest = async (name: string, text: string): Promise<string> => {
-    const path = join(files, name);
-    await writeFile(path, text);
-    return path;
-  };
+  const { k, ok } = kubectlCalls(() => kubectl);
+  const manifest = (name: string, text: string): Promise<string> => writeManifest(files, name, text);
 
   beforeAll(async () => {
-    cluster = await startUp();
-    files = join(cluster.dir, 'manifests');
-    await mkdir(files, { recursive: true });
-    kubectl = kubectlFor(cluster.kubeconfig, join(cluster.dir, 'kube-cache'));
+    ({ cluster, files, kubectl } = await startKubectlSession());
     await ok('create', 'namespace', NS);
   });
 

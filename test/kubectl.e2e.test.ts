@@ -6,12 +6,13 @@
 
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { startUp, waitFor, type UpCluster } from './support/cluster.js';
-import { kubectlFor, kubectlOrSkip, type KubectlResult } from './support/kubectl.js';
+import { waitFor, type UpCluster } from './support/cluster.js';
+import { kubectlOrSkip } from './support/kubectl.js';
+import { kubectlCalls, startKubectlSession, writeManifest, type Kubectl } from './support/kubectl-session.js';
 import { AGE, blocks, names, parseTable, row } from './support/table.js';
 
 const available = kubectlOrSkip();
@@ -26,28 +27,16 @@ const DEFAULT_PODS = ['static-web', 'with-node-affinity', 'with-pod-affinity', '
 
 describe.skipIf(!available)('kubectl against kubeling up', () => {
   let cluster: UpCluster;
-  let kubectl: ReturnType<typeof kubectlFor>;
+  let kubectl: Kubectl;
   let files: string;
 
-  /** Runs kubectl; returns the whole result. */
-  const k = (...args: string[]): Promise<KubectlResult> => kubectl(args);
-
-  /** Runs kubectl and expects exit 0 (the failure message carries stderr). */
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await kubectl(args);
-    expect(r.code, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { k, ok } = kubectlCalls(() => kubectl);
 
   /** `kubectl get … -o json`, parsed. */
   const getJson = async (...args: string[]): Promise<Json> => JSON.parse(await ok('get', ...args, '-o', 'json')) as Json;
 
   /** Writes a manifest into the test's folder and returns its path. */
-  const manifest = async (name: string, text: string): Promise<string> => {
-    const path = join(files, name);
-    await writeFile(path, text);
-    return path;
-  };
+  const manifest = (name: string, text: string): Promise<string> => writeManifest(files, name, text);
 
   /** A raw API request against the cluster (JSON). */
   const api = async (path: string): Promise<{ status: number; body: Json }> => {
@@ -56,10 +45,7 @@ describe.skipIf(!available)('kubectl against kubeling up', () => {
   };
 
   beforeAll(async () => {
-    cluster = await startUp();
-    files = join(cluster.dir, 'manifests');
-    await mkdir(files, { recursive: true });
-    kubectl = kubectlFor(cluster.kubeconfig, join(cluster.dir, 'kube-cache'));
+    ({ cluster, files, kubectl } = await startKubectlSession());
   });
 
   afterAll(async () => {

@@ -2,11 +2,12 @@
 // Expectations are what kubectl prints against a real 1.32 cluster (contract §9.2–9.5, §10); kubectl runs with its
 // default validation.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUp, type UpCluster } from './support/cluster.js';
-import { kubectlFor, kubectlOrSkip, type KubectlResult } from './support/kubectl.js';
+import type { UpCluster } from './support/cluster.js';
+import { kubectlOrSkip } from './support/kubectl.js';
+import { kubectlCalls, startKubectlSession, writeManifest, type Kubectl } from './support/kubectl-session.js';
 
 const available = kubectlOrSkip();
 
@@ -48,28 +49,16 @@ function configMap(name: string, data: Record<string, string>): string {
 
 describe.skipIf(!available)('kubectl patch and apply against kubeling', () => {
   let cluster: UpCluster;
-  let kubectl: ReturnType<typeof kubectlFor>;
+  let kubectl: Kubectl;
   let files: string;
 
-  const k = (...args: string[]): Promise<KubectlResult> => kubectl(args);
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await kubectl(args);
-    expect(r.code, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { k, ok } = kubectlCalls(() => kubectl);
   const getJson = async (...args: string[]): Promise<Json> => JSON.parse(await ok('get', '-n', NS, ...args, '-o', 'json')) as Json;
-  const manifest = async (name: string, text: string): Promise<string> => {
-    const path = join(files, name);
-    await writeFile(path, text);
-    return path;
-  };
+  const manifest = (name: string, text: string): Promise<string> => writeManifest(files, name, text);
   const containers = async (ds: string): Promise<Json[]> => (await getJson('ds', ds)).spec.template.spec.containers as Json[];
 
   beforeAll(async () => {
-    cluster = await startUp();
-    files = join(cluster.dir, 'manifests');
-    await mkdir(files, { recursive: true });
-    kubectl = kubectlFor(cluster.kubeconfig, join(cluster.dir, 'kube-cache'));
+    ({ cluster, files, kubectl } = await startKubectlSession());
     const nsFile = await manifest('ns.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`);
     await ok('create', '-f', nsFile);
   });

@@ -4,11 +4,12 @@
 // status themselves, as those components will.
 
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUp, waitFor, type UpCluster } from './support/cluster.js';
-import { kubectlFor, kubectlOrSkip, type KubectlResult } from './support/kubectl.js';
+import { waitFor, type UpCluster } from './support/cluster.js';
+import { kubectlOrSkip, type KubectlResult } from './support/kubectl.js';
+import { kubectlCalls, startKubectlSession, writeManifest, type Kubectl } from './support/kubectl-session.js';
 
 const available = kubectlOrSkip();
 
@@ -57,20 +58,14 @@ const running = (...names: string[]): string =>
 
 describe.skipIf(!available)('kubectl commands on subresources', () => {
   let cluster: UpCluster;
-  let kubectl: ReturnType<typeof kubectlFor>;
+  let kubectl: Kubectl;
   let files: string;
   let cacheDir: string;
 
-  const k = (...args: string[]): Promise<KubectlResult> => kubectl(args);
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await kubectl(args);
-    expect(r.code, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { k, ok } = kubectlCalls(() => kubectl);
   const getJson = async (...args: string[]): Promise<Json> => JSON.parse(await ok('get', ...args, '-o', 'json')) as Json;
   const apply = async (name: string, text: string): Promise<string> => {
-    const path = join(files, name);
-    await writeFile(path, text);
+    const path = await writeManifest(files, name, text);
     await ok('create', '-f', path);
     return path;
   };
@@ -97,11 +92,7 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
   };
 
   beforeAll(async () => {
-    cluster = await startUp();
-    files = join(cluster.dir, 'manifests');
-    cacheDir = join(cluster.dir, 'kube-cache');
-    await mkdir(files, { recursive: true });
-    kubectl = kubectlFor(cluster.kubeconfig, cacheDir);
+    ({ cluster, files, cacheDir, kubectl } = await startKubectlSession());
     await apply('nodes.yaml', NODES);
   });
 

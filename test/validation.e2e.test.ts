@@ -1,11 +1,12 @@
 // End-to-end: defaulting, admission and validation as the real kubectl (1.32) shows them against `kubeling up`.
 // Every expected error text is what kubectl prints for the 422 (or 403) a real 1.32 API server answers.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startUp, type UpCluster } from './support/cluster.js';
-import { kubectlFor, kubectlOrSkip, type KubectlResult } from './support/kubectl.js';
+import type { UpCluster } from './support/cluster.js';
+import { kubectlOrSkip } from './support/kubectl.js';
+import { kubectlCalls, startKubectlSession, writeManifest, type Kubectl } from './support/kubectl-session.js';
 
 const available = kubectlOrSkip();
 
@@ -63,22 +64,13 @@ const pod = (name: string, containers: string, extra = ''): string =>
 
 describe.skipIf(!available)('defaults, admission and validation through kubectl', () => {
   let cluster: UpCluster;
-  let kubectl: ReturnType<typeof kubectlFor>;
+  let kubectl: Kubectl;
   let files: string;
 
-  const k = (...args: string[]): Promise<KubectlResult> => kubectl(args);
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await kubectl(args);
-    expect(r.code, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-    return r.stdout;
-  };
+  const { k, ok } = kubectlCalls(() => kubectl);
   const getJson = async (...args: string[]): Promise<Json> => JSON.parse(await ok('get', '-n', NS, ...args, '-o', 'json')) as Json;
   let seq = 0;
-  const manifest = async (text: string): Promise<string> => {
-    const path = join(files, `m${seq++}.yaml`);
-    await writeFile(path, text);
-    return path;
-  };
+  const manifest = (text: string): Promise<string> => writeManifest(files, `m${seq++}.yaml`, text);
   /** `kubectl <verb> -f` of a manifest that must fail: exit 1, nothing on stdout, the error on stderr. */
   const refused = async (verb: string, text: string): Promise<string> => {
     const f = await manifest(text);
@@ -89,10 +81,7 @@ describe.skipIf(!available)('defaults, admission and validation through kubectl'
   };
 
   beforeAll(async () => {
-    cluster = await startUp();
-    files = join(cluster.dir, 'manifests');
-    await mkdir(files, { recursive: true });
-    kubectl = kubectlFor(cluster.kubeconfig, join(cluster.dir, 'kube-cache'));
+    ({ cluster, files, kubectl } = await startKubectlSession());
     await ok('create', 'namespace', NS);
   });
 
