@@ -68,7 +68,12 @@ export function serialize(obj: KObject): string {
 
 /** Decodes stored bytes and stamps the resourceVersion of the revision they were read at. */
 export function decode(value: Uint8Array, modRevision: number): KObject {
-  const obj = JSON.parse(textOf(value)) as KObject;
+  return decodeText(textOf(value), modRevision);
+}
+
+/** Decodes stored text and stamps the resourceVersion of the revision it was read at. */
+export function decodeText(text: string, modRevision: number): KObject {
+  const obj = JSON.parse(text) as KObject;
   obj.metadata.resourceVersion = String(modRevision);
   return obj;
 }

@@ -37,6 +37,9 @@ export interface PreparedCreate {
   invalid?: S.ApiError;
 }
 
+/** A prepared create as the registry commits it: `obj` may be absent when it was prepared on another thread. */
+export type CreateToCommit = Omit<PreparedCreate, 'obj'> & { obj?: KObject };
+
 /** What create admission needs from storage, looked up by the caller (prepareCreate itself does no I/O). */
 export interface AdmissionInputs {
   pod?: PodAdmissionInputs;

@@ -6,12 +6,13 @@ import { groupVersion, keyPrefix, objectKey, type ResourceInfo } from '../api/re
 import { isPlainObject, type KList, type KObject } from '../api/types.js';
 import { StorageError, type KV, type Storage } from '../storage/types.js';
 import { decode, encode, encodeText, sameBytes, textOf, withResourceVersion } from './codec.js';
-import { generateSuffix, prepareCreate, type PreparedCreate } from './prepare.js';
+import { generateSuffix, prepareCreate, type CreateToCommit } from './prepare.js';
 
 export { timestamp } from './prepare.js';
-export type { PreparedCreate } from './prepare.js';
+export type { CreateToCommit, PreparedCreate } from './prepare.js';
+export type { StoredAccount } from './admission-inputs.js';
 import { strategyFor } from './strategy.js';
-import { ServiceAccountLookup } from './admission-inputs.js';
+import { ServiceAccountLookup, type StoredAccount } from './admission-inputs.js';
 import { semanticEqual } from './semantic.js';
 import { comparableStored } from './stored-shape.js';
 import { normalizeMeta } from './defaults.js';
@@ -187,25 +188,35 @@ export class Registry {
   /**
    * Stores a prepared create: the namespace check (404, or 403 while it terminates), then the validation failure
    * found while preparing (422), then one storage write. Returns the new resourceVersion (none on dry-run).
-   * A generated name that clashes gets a new suffix (upstream retries the same way).
+   * A generated name that clashes gets a new suffix (upstream retries the same way); a create prepared elsewhere
+   * (without `obj`) is decoded from its text for that.
    */
-  async commitCreate(r: ResourceInfo, namespace: string | undefined, prepared: PreparedCreate, opts: WriteOptions = {}): Promise<string | undefined> {
-    const meta = prepared.obj.metadata;
-    if (r.namespaced) await this.checkNamespace(r, namespace!, prepared.name || meta.generateName || '');
+  async commitCreate(r: ResourceInfo, namespace: string | undefined, prepared: CreateToCommit, opts: WriteOptions = {}): Promise<string | undefined> {
+    if (r.namespaced) await this.checkNamespace(r, namespace!, prepared.name);
     if (prepared.invalid) throw prepared.invalid;
     if (opts.dryRun) return undefined;
-    let text = prepared.text;
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.storage.create(objectKey(r, namespace, prepared.name), Buffer.from(text));
+        const kv = await this.storage.create(objectKey(r, namespace, prepared.name), Buffer.from(prepared.text));
         return String(kv.modRevision);
       } catch (e) {
         if (!(e instanceof StorageError) || e.code !== 'KeyExists') throw e;
         if (!prepared.generated || attempt >= 5) throw S.alreadyExists(qr(r), prepared.name);
-        prepared.name = meta.name = `${meta.generateName}${generateSuffix()}`;
-        text = prepared.text = encodeText(prepared.obj);
+        const obj = (prepared.obj ??= JSON.parse(prepared.text) as KObject);
+        prepared.name = obj.metadata.name = `${obj.metadata.generateName}${generateSuffix()}`;
+        prepared.text = encodeText(obj);
       }
     }
+  }
+
+  /** What a create takes from the server rather than the request: the time and a new uid. */
+  createIdentity(): { now: Date; uid: string } {
+    return { now: this.now(), uid: this.newUid() };
+  }
+
+  /** A ServiceAccount as stored (what pod admission reads), or null when it does not exist. */
+  storedServiceAccount(namespace: string, name: string): Promise<StoredAccount | null> {
+    return this.serviceAccounts.stored(namespace, name);
   }
 
   /**

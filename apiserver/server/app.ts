@@ -14,6 +14,7 @@ import type { WatchServerOptions } from './watch.js';
 import { OUTPUT_TYPES, jsonTextToYaml, outputFormat } from './negotiate.js';
 import { DRAIN_BYTES, clientError, frameworkError, readBody } from './http-edge.js';
 import { registerOpenApi } from './openapi.js';
+import { inlinePreparer, type CreatePreparer } from './create-workers.js';
 
 /** The largest request body the server reads (upstream's 3 MiB limit). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -43,6 +44,8 @@ export interface AppOptions {
   logger?: boolean | FastifyBaseLogger;
   /** Timing of watch streams (bookmark interval, default timeout, slow-reader limit). */
   watch?: WatchServerOptions;
+  /** Where create bodies are prepared (default: inline, on the event loop); its owner closes it. */
+  creates?: CreatePreparer;
 }
 
 function sendStatus(reply: FastifyReply, err: S.ApiError): FastifyReply {
@@ -121,7 +124,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     clientErrorHandler: clientError,
     frameworkErrors: (err, req, reply) => sendStatus(reply, frameworkError(err, req)),
   });
-  const ctx: HandlerContext = { registry: opts.registry, now: opts.now ?? (() => new Date()) };
+  const ctx: HandlerContext = { registry: opts.registry, now: opts.now ?? (() => new Date()), creates: opts.creates ?? inlinePreparer() };
   if (opts.logs) ctx.logs = opts.logs;
   if (opts.watch) ctx.watch = opts.watch;
   // Objects the registry just wrote are sent as their stored text plus resourceVersion (no second stringify);

@@ -1,12 +1,10 @@
 // fieldValidation on create, update and patch: unknown and duplicate fields refused (Strict), warned about (Warn), or ignored.
 
-import type { FastifyReply } from 'fastify';
 import * as S from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { FIELD_TREES, FREE, JSON_PATCH_OPERATIONS } from '../openapi/field-tree.js';
 import { dropUnknownFields, strictDecodingErrors } from '../openapi/strict-decoding.js';
 import { mediaType } from './negotiate.js';
-import { addWarning } from './warnings.js';
 
 /**
  * The checks one write asks for, with the JSON text of its body (duplicates can only be seen there). Whatever the
@@ -15,7 +13,7 @@ import { addWarning } from './warnings.js';
 export class FieldChecks {
   constructor(
     readonly directive: 'Strict' | 'Warn' | 'Ignore',
-    private readonly reply: FastifyReply,
+    private readonly warning: (text: string) => void,
     private readonly jsonText: Uint8Array | undefined,
   ) {}
 
@@ -93,7 +91,7 @@ export class FieldChecks {
   }
 
   private warn(errs: readonly string[]): void {
-    for (const e of errs) addWarning(this.reply, e);
+    for (const e of errs) this.warning(e);
   }
 }
 
@@ -101,13 +99,15 @@ export class FieldChecks {
 export const ABSENT_FIELD_VALIDATION = 'Warn';
 
 /**
- * The checks for a write's `fieldValidation` (already validated; absent is Warn). The body's bytes are kept for the
- * duplicate scan only when it is JSON and duplicates matter (not for Ignore).
+ * The checks for a write's `fieldValidation` (already validated; absent is Warn), warning through `warning`. The
+ * body's bytes are kept for the duplicate scan only when it is JSON and duplicates matter (not for Ignore).
  */
-export function fieldChecks(directive: 'Strict' | 'Warn' | 'Ignore' | undefined, reply: FastifyReply, contentType: string | undefined, body: unknown): FieldChecks {
+export function fieldChecks(
+  directive: 'Strict' | 'Warn' | 'Ignore' | undefined, warning: (text: string) => void, contentType: string | undefined, body: unknown,
+): FieldChecks {
   const d = directive ?? ABSENT_FIELD_VALIDATION;
-  if (d === 'Ignore' || !Buffer.isBuffer(body)) return new FieldChecks(d, reply, undefined);
+  if (d === 'Ignore' || !Buffer.isBuffer(body)) return new FieldChecks(d, warning, undefined);
   const type = mediaType(contentType);
   const json = type === '' || type === 'application/json' || type.endsWith('+json');
-  return new FieldChecks(d, reply, json ? body : undefined);
+  return new FieldChecks(d, warning, json ? body : undefined);
 }

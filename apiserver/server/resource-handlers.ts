@@ -14,6 +14,10 @@ import { handleApply, managerOf, patchOptions, updateTracker } from './apply.js'
 import { requestedDelete } from './delete-options.js';
 import { checkBody } from './typed-body.js';
 import { fieldChecks } from './field-validation.js';
+import { addWarning } from './warnings.js';
+import type { CreateOutcome, CreateRequest } from './create-prepare.js';
+import type { CreatePreparer } from './create-workers.js';
+import { withResourceVersion } from '../registry/codec.js';
 import { tableOf } from './tables.js';
 import { serveWatch, type WatchServerOptions } from './watch.js';
 import type { LogSource } from '../registry/pod-logs.js';
@@ -36,6 +40,8 @@ export interface HandlerContext {
   logs?: LogSource;
   /** Timing of watch streams (tests shorten it). */
   watch?: WatchServerOptions;
+  /** Where create bodies are prepared (inline, or on worker threads). */
+  creates: CreatePreparer;
 }
 
 function qr(r: ResourceInfo): S.QualifiedResource {
@@ -87,11 +93,47 @@ async function handleDelete(ctx: HandlerContext, req: FastifyRequest, reply: Fas
   return S.success(qr(r), t.name, object.metadata.uid);
 }
 
+/** Warnings for the response `reply` (see addWarning). */
+function warnTo(reply: FastifyReply): (text: string) => void {
+  return (text) => addWarning(reply, text);
+}
+
+/**
+ * POST: the body is decoded, defaulted, admitted, validated and serialized by the create preparer (on a worker thread
+ * when there is one), then committed here. Pods are prepared with their namespace's `default` ServiceAccount, or again
+ * with the one they name. The answer is the stored text with its resourceVersion (none on dry-run).
+ */
+async function handleCreate(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<unknown> {
+  const r = t.resource;
+  const dryRun = dryRunParam(q, 'CreateOptions');
+  const { now, uid } = ctx.registry.createIdentity();
+  const request: CreateRequest = {
+    group: r.group, plural: r.plural, namespace: t.namespace, contentType: req.headers['content-type'],
+    fieldValidation: fieldValidationParam(q, 'CreateOptions'), body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    now: now.getTime(), uid,
+  };
+  let account = r.plural === 'pods' && t.namespace ? 'default' : undefined;
+  let outcome: CreateOutcome;
+  for (let attempt = 0; ; attempt++) {
+    if (account !== undefined) request.account = { name: account, stored: await ctx.registry.storedServiceAccount(t.namespace!, account) };
+    outcome = await ctx.creates.prepare(request);
+    if (outcome.type !== 'needs-account') break;
+    if (attempt > 0) throw new Error(`create of ${r.plural} asked for ServiceAccount ${outcome.name} after ${account}`);
+    account = outcome.name;
+  }
+  for (const w of outcome.warnings) addWarning(reply, w);
+  if (outcome.type === 'rejected') throw new S.ApiError(outcome.status);
+  const prepared = { name: outcome.name, generated: outcome.generated, text: outcome.text, ...(outcome.invalid && { invalid: new S.ApiError(outcome.invalid) }) };
+  const rv = await ctx.registry.commitCreate(r, t.namespace, prepared, { dryRun });
+  reply.code(201);
+  return json(reply, rv === undefined ? prepared.text : withResourceVersion(prepared.text, rv));
+}
+
 async function handlePut(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query, sub: WriteOptions['subresource']): Promise<unknown> {
   const r = t.resource;
   const name = t.name!;
   const dryRun = dryRunParam(q, 'UpdateOptions');
-  const fields = fieldChecks(fieldValidationParam(q, 'UpdateOptions'), reply, req.headers['content-type'], req.body);
+  const fields = fieldChecks(fieldValidationParam(q, 'UpdateOptions'), warnTo(reply), req.headers['content-type'], req.body);
   const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r), fields.yamlDuplicatesSink), 'update', fields);
   try {
     const managedFields = updateTracker(r, managerOf(q, req.headers['user-agent']), sub, ctx.now);
@@ -122,15 +164,9 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
     case 'GET':
       if (sub === 'finalize') throw S.methodNotSupported();
       return handleGet(ctx, req, reply, t, q);
-    case 'POST': {
+    case 'POST':
       if (t.name !== undefined) throw S.methodNotSupported();
-      write.dryRun = dryRunParam(q, 'CreateOptions');
-      const fields = fieldChecks(fieldValidationParam(q, 'CreateOptions'), reply, req.headers['content-type'], req.body);
-      const body = checkBody(t, decodeObjectBody(req.headers['content-type'], req.body, r.kind, groupVersion(r), fields.yamlDuplicatesSink), 'create', fields);
-      const created = await ctx.registry.create(r, t.namespace, body, { dryRun: write.dryRun });
-      reply.code(201);
-      return created;
-    }
+      return handleCreate(ctx, req, reply, t, q);
     case 'PUT':
       if (t.name === undefined) throw S.methodNotSupported();
       return handlePut(ctx, req, reply, t, q, write.subresource);
@@ -138,7 +174,7 @@ export async function handleResource(ctx: HandlerContext, req: FastifyRequest, r
       if (t.name === undefined || sub === 'finalize') throw S.methodNotSupported();
       const type = patchType(req.headers['content-type']);
       write.dryRun = dryRunParam(q, 'PatchOptions');
-      const fields = fieldChecks(fieldValidationParam(q, 'PatchOptions'), reply, req.headers['content-type'], req.body);
+      const fields = fieldChecks(fieldValidationParam(q, 'PatchOptions'), warnTo(reply), req.headers['content-type'], req.body);
       const target = { resource: r, namespace: t.namespace, name: t.name };
       if (type === APPLY_PATCH) {
         const applied = await handleApply(ctx.registry, target, req.body, { q, dryRun: write.dryRun, subresource: sub === 'status' ? 'status' : undefined, now: ctx.now, fields });

@@ -1,0 +1,23 @@
+// A create worker thread: prepares the create requests the main thread posts (see create-workers.ts).
+
+import { parentPort } from 'node:worker_threads';
+import { AccountCache } from '../registry/admission-inputs.js';
+import { prepareCreateRequest } from './create-prepare.js';
+import type { WorkerReply, WorkerRequest } from './create-workers.js';
+
+const port = parentPort;
+if (!port) throw new Error('create-worker runs as a worker thread');
+const accounts = new AccountCache();
+const post = (m: WorkerReply): void => port.postMessage(m);
+
+port.on('message', (batch: WorkerRequest[]) => {
+  const answers = batch.map(({ id, req, body }) => {
+    try {
+      return { id, outcome: prepareCreateRequest({ ...req, body: Buffer.from(body, 'latin1') }, accounts) };
+    } catch (e) {
+      return { id, error: (e as Error).stack ?? String(e) };
+    }
+  });
+  post({ answers });
+});
+post({ ready: true });

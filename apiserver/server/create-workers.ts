@@ -1,0 +1,141 @@
+// Create requests prepared off the event loop: decoding, defaults, admission, validation and serialization of a create
+// run on worker threads, so the main thread keeps to HTTP and storage. Inline when no worker is up.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AccountCache } from '../registry/admission-inputs.js';
+import { prepareCreateRequest, type CreateOutcome, type CreateRequest } from './create-prepare.js';
+
+/** Prepares create requests (see prepareCreateRequest), here or elsewhere. */
+export interface CreatePreparer {
+  prepare(req: CreateRequest): Promise<CreateOutcome>;
+  /** Worker threads running, and those of them ready for work (0 and 0 inline). */
+  workers(): { live: number; ready: number };
+  close(): Promise<void>;
+}
+
+/** Requests as posted to a worker, in batches: the body travels as a latin1 string (a plain copy, cheaper than a transfer). */
+export type WorkerRequest = { id: number; req: Omit<CreateRequest, 'body'>; body: string };
+
+/** What a worker posts back: that it is ready, or the outcomes (or unexpected failures) of a batch of requests. */
+export type WorkerReply = { ready: true } | { answers: Array<{ id: number; outcome: CreateOutcome } | { id: number; error: string }> };
+
+/** Prepares on the calling thread. */
+export function inlinePreparer(): CreatePreparer {
+  const accounts = new AccountCache();
+  return {
+    prepare: async (req) => prepareCreateRequest(req, accounts),
+    workers: () => ({ live: 0, ready: 0 }),
+    close: async () => {},
+  };
+}
+
+/** The compiled worker script; absent when running from the TypeScript sources (then everything runs inline). */
+const WORKER_SCRIPT = fileURLToPath(new URL('./create-worker.js', import.meta.url));
+
+/** A worker that exits this many times within RESPAWN_WINDOW_MS is not started again (its creates run inline). */
+const MAX_EXITS = 3;
+const RESPAWN_WINDOW_MS = 60_000;
+
+interface Pending {
+  resolve: (o: CreateOutcome) => void;
+  reject: (e: Error) => void;
+}
+
+/** One worker thread and the requests it has not answered yet. */
+class Slot {
+  worker: Worker | undefined;
+  ready = false;
+  readonly pending = new Map<number, Pending>();
+  private exits: number[] = [];
+  /** Requests not posted yet: everything that arrives in one turn of the event loop goes as one message. */
+  private outbox: WorkerRequest[] = [];
+
+  constructor(private readonly pool: WorkerPool) {
+    this.start();
+  }
+
+  private start(): void {
+    const worker = new Worker(this.pool.script);
+    worker.unref();
+    this.worker = worker;
+    worker.on('message', (m: WorkerReply) => {
+      if ('ready' in m) {
+        this.ready = true;
+        return;
+      }
+      for (const a of m.answers) {
+        const p = this.pending.get(a.id);
+        this.pending.delete(a.id);
+        if ('outcome' in a) p?.resolve(a.outcome);
+        else p?.reject(new Error(a.error));
+      }
+    });
+    worker.on('error', (e) => this.pool.onError(e));
+    worker.on('exit', (code) => {
+      this.ready = false;
+      this.worker = undefined;
+      this.outbox = [];
+      for (const p of this.pending.values()) p.reject(new Error(`create worker exited with code ${code}`));
+      this.pending.clear();
+      if (this.pool.closing) return;
+      const now = Date.now();
+      this.exits = [...this.exits.filter((t) => now - t < RESPAWN_WINDOW_MS), now];
+      if (this.exits.length < MAX_EXITS) this.start();
+    });
+  }
+
+  /** Queues a request for this worker; the queue is posted once the current turn of the event loop is done. */
+  send(id: number, req: CreateRequest, pending: Pending): void {
+    const { body, ...rest } = req;
+    this.pending.set(id, pending);
+    if (this.outbox.length === 0) setImmediate(() => this.flush());
+    this.outbox.push({ id, req: rest, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1') });
+  }
+
+  private flush(): void {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length > 0) this.worker?.postMessage(batch);
+  }
+}
+
+/** Worker threads that prepare creates, each request going to the ready worker with the fewest in flight. */
+class WorkerPool implements CreatePreparer {
+  closing = false;
+  private readonly slots: Slot[];
+  private readonly inline = inlinePreparer();
+  private nextId = 0;
+
+  constructor(workers: number, readonly script: string, readonly onError: (e: Error) => void) {
+    this.slots = Array.from({ length: workers }, () => new Slot(this));
+  }
+
+  prepare(req: CreateRequest): Promise<CreateOutcome> {
+    let slot: Slot | undefined;
+    for (const s of this.slots) if (s.ready && (!slot || s.pending.size < slot.pending.size)) slot = s;
+    if (!slot?.worker) return this.inline.prepare(req);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => slot.send(id, req, { resolve, reject }));
+  }
+
+  workers(): { live: number; ready: number } {
+    return { live: this.slots.filter((s) => s.worker).length, ready: this.slots.filter((s) => s.ready).length };
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker?.terminate()));
+  }
+}
+
+/**
+ * A preparer with `workers` worker threads (inline when 0, or when the compiled worker script is not there).
+ * `onError` hears of a worker that failed (its pending creates fail with 500; it is started again). `script` is the
+ * worker's module (tests give the compiled one, or a misbehaving one).
+ */
+export function createPreparer(workers: number, onError: (e: Error) => void = () => {}, script = WORKER_SCRIPT): CreatePreparer {
+  if (workers <= 0 || !existsSync(script)) return inlinePreparer();
+  return new WorkerPool(workers, script, onError);
+}
