@@ -15,7 +15,7 @@ port.on('message', (batch: WorkerRequest[]) => {
     try {
       return { id, outcome: prepareCreateRequest({ ...req, body: Buffer.from(body, 'latin1') }, accounts) };
     } catch (e) {
-      return { id, error: (e as Error).stack ?? String(e) };
+      return { id, error: { message: (e as Error).message ?? String(e), stack: (e as Error).stack } };
     }
   });
   post({ answers });

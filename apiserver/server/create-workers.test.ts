@@ -52,6 +52,14 @@ describe('create workers', () => {
       const [here, there] = [await inline.prepare(req), await workers.prepare(req)];
       expect(there, what).toEqual(here);
     }
+    // A failure that is not an API error (here a resource no registry serves) fails that request alone, with the
+    // worker's message (its stack stays on the error, for the log, not in the message a client sees).
+    const unknown = request('{}', { plural: 'nosuch' });
+    await expect(inline.prepare(unknown)).rejects.toThrow(/^no resource nosuch in group ""$/);
+    const failed = await workers.prepare(unknown).catch((e: Error) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toBe('no resource nosuch in group ""');
+    expect((failed as Error).stack).toContain('create-prepare');
     // Concurrent requests (one batch per turn of the event loop) are answered each with its own outcome.
     const names = Array.from({ length: 50 }, (_, i) => `cm-${i}`);
     const outcomes = await Promise.all(names.map((name) => workers.prepare(request({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }))));

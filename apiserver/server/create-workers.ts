@@ -19,7 +19,7 @@ export interface CreatePreparer {
 export type WorkerRequest = { id: number; req: Omit<CreateRequest, 'body'>; body: string };
 
 /** What a worker posts back: that it is ready, or the outcomes (or unexpected failures) of a batch of requests. */
-export type WorkerReply = { ready: true } | { answers: Array<{ id: number; outcome: CreateOutcome } | { id: number; error: string }> };
+export type WorkerReply = { ready: true } | { answers: Array<{ id: number; outcome: CreateOutcome } | { id: number; error: { message: string; stack?: string | undefined } }> };
 
 /** Prepares on the calling thread. */
 export function inlinePreparer(): CreatePreparer {
@@ -69,7 +69,7 @@ class Slot {
         const p = this.pending.get(a.id);
         this.pending.delete(a.id);
         if ('outcome' in a) p?.resolve(a.outcome);
-        else p?.reject(new Error(a.error));
+        else p?.reject(Object.assign(new Error(a.error.message), { stack: a.error.stack }));
       }
     });
     worker.on('error', (e) => this.pool.onError(e));
