@@ -66,5 +66,9 @@ describe('kubeling up', () => {
     expect(bad.out).toMatch(/bogus/);
     const unknown = await run(['frobnicate']);
     expect(unknown.code).toBe(2);
+    expect((await run(['apiserver', '--help'])).out).toContain('--create-workers N');
+    const workers = await run(['apiserver', '--port', '0', '--storage', 'memory', '--create-workers', 'two']);
+    expect(workers.code).not.toBe(0);
+    expect(workers.out).toContain('--create-workers must be a number from 0 to 64, got two');
   });
 });
