@@ -5,7 +5,7 @@ import * as S from '../api/status.js';
 import { findResource, groupVersion } from '../api/resources.js';
 import { serviceAccountNameFor, type PodAdmissionInputs } from '../registry/admission.js';
 import { AccountCache, accountKey, type StoredAccount } from '../registry/admission-inputs.js';
-import { prepareCreate } from '../registry/prepare.js';
+import { prepareCreate, type PreparedCreate } from '../registry/prepare.js';
 import { fieldChecks } from './field-validation.js';
 import { decodeObjectBody } from './negotiate.js';
 import { checkBody } from './typed-body.js';
@@ -45,7 +45,7 @@ export function prepareCreateRequest(req: CreateRequest, accounts: AccountCache)
   if (!r) throw new Error(`no resource ${req.plural} in group "${req.group}"`);
   const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
   let admission: { pod?: PodAdmissionInputs } = {};
-  let prepared;
+  let prepared: PreparedCreate;
   try {
     const fields = fieldChecks(req.fieldValidation, (w) => warnings.push(w), req.contentType, body);
     const decoded = decodeObjectBody(req.contentType, body, r.kind, groupVersion(r), fields.yamlDuplicatesSink);
