@@ -39,6 +39,8 @@ export interface WatchBench {
   bare: WatchRun;
   rate: number;
   seconds: number;
+  /** Seconds of the same load before the measured run (its deliveries all awaited). */
+  warmup: number;
 }
 
 /** Everything one bench run measured. */
@@ -167,14 +169,14 @@ function watchRunLine(label: string, w: WatchRun): string {
   const lat = w.latency;
   const bad = w.missing > 0 || w.duplicates > 0 || w.createErrors > 0 || w.streamsEnded > 0;
   const lost = bad ? `  MISSING ${int(w.missing)} deliveries, ${int(w.duplicates)} duplicates, ${w.createErrors} create errors, ${w.streamsEnded} streams ended${w.firstError ? ` (${w.firstError})` : ''}` : '';
-  const mem = w.rss ? `   RSS ${mib(w.rss.before)} → ${mib(w.rss.open)} with watchers → ${mib(w.rss.done)} after (+${mib(w.rss.done - w.rss.before)})` : '';
+  const mem = w.rss ? `   RSS ${mib(w.rss.before)} → ${mib(w.rss.open)} with watchers warmed up → ${mib(w.rss.done)} after (+${mib(w.rss.done - w.rss.before)})` : '';
   const cpu = w.cpu ? `   server ${(w.cpu.serverUsPerRequest).toFixed(2)} µs CPU/delivery (${w.cpu.serverCores.toFixed(2)} cores; load generator ${w.cpu.generatorCores.toFixed(2)}, other processes ${w.cpu.otherCores.toFixed(2)})` : '';
   return `  ${label.padEnd(10)} ${int(w.deliveriesPerSecond).padStart(8)} deliveries/s   p50 ${ms(lat.p50).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(w.deliveries)} of ${int(w.events * w.watchers)})${cpu}${mem}${lost}`;
 }
 
 function watchLines(w: WatchBench, ratio: number | undefined): string[] {
   const lines = [
-    `watch fan-out: ${int(w.kubeling.watchers)} pod watchers, pods created at ${w.rate}/s for ${w.seconds} s; latency = create sent → event received, over every (watcher, event) pair:`,
+    `watch fan-out: ${int(w.kubeling.watchers)} pod watchers, pods created at ${w.rate}/s for ${w.warmup} s of warm-up, then ${w.seconds} s measured; latency = create sent → event received, over every (watcher, event) pair:`,
     watchRunLine('kubeling', w.kubeling) + `   [target p99 <= ${TARGETS.watchP99Ms} ms]`,
     watchRunLine('bare', w.bare),
   ];

@@ -212,6 +212,7 @@ async function fanout(cfg: Config, server: ServerChild, watchPath: string, creat
     watchers: cfg.watchers,
     rate: cfg.watchRate,
     seconds: cfg.watchSeconds,
+    warmupSeconds: cfg.warmup,
     probe: (stage) => {
       rss[stage] = rssBytes(server.pid);
       if (stage === 'open') cpuOpen = sampleCpu(server.pid);
@@ -236,7 +237,7 @@ async function benchWatch(cfg: Config, dir: string): Promise<WatchBench> {
   }
   const bare = await startServerChild('watch-echo', WATCH_ECHO, []);
   try {
-    return { kubeling, bare: await fanout(cfg, bare, '/watch', '/pods'), rate: cfg.watchRate, seconds: cfg.watchSeconds };
+    return { kubeling, bare: await fanout(cfg, bare, '/watch', '/pods'), rate: cfg.watchRate, seconds: cfg.watchSeconds, warmup: cfg.warmup };
   } finally {
     await bare.stop();
   }

@@ -20,11 +20,13 @@ export interface WatchFanoutOptions {
   /** Creates per second (open loop: sent on schedule whether or not earlier ones were answered). */
   rate: number;
   seconds: number;
+  /** Creates per second × this many seconds are sent and delivered first, not measured (default 0). */
+  warmupSeconds?: number;
   /** Connections the creates are spread over. */
   createConnections?: number;
   /** How long to wait for the last deliveries after the last create was answered (ms). */
   drainMs?: number;
-  /** Called before the watchers open, once they are all open, and after the last delivery (before they close). */
+  /** Called before the watchers open, once they are open and warmed up, and after the last delivery (before they close). */
   probe?: (stage: 'before' | 'open' | 'done') => void;
 }
 
@@ -86,6 +88,8 @@ function arrivalScanner(w: number, watchers: number, width: number, arrivals: Fl
   };
 }
 
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /**
  * One open stream on a raw socket: the load generator only scans the bytes it receives (each event line is written
  * as one whole HTTP chunk by both servers, so the framing never splits a name), keeping its own CPU small next to
@@ -95,21 +99,33 @@ function openWatcher(origin: URL, path: string, w: number, arrivals: Float64Arra
   const watchers = arrivals.length / width;
   const scan = arrivalScanner(w, watchers, width, arrivals, counter);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: origin.hostname, port: Number(origin.port) }, () => {
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${origin.host}\r\nAccept: application/json\r\n\r\n`);
-    });
     let started = false;
-    socket.on('data', (chunk: Buffer) => {
-      if (!started) {
-        started = true;
-        const status = chunk.subarray(0, 12).toString('latin1');
-        if (status !== 'HTTP/1.1 200') {
-          socket.destroy();
-          return reject(new Error(`watch answered ${chunk.subarray(0, 200).toString('latin1')}`));
-        }
-        resolve(socket);
-      }
-      scan(chunk);
+    // Reads land in one buffer shared by every watcher (no readable-stream machinery, no allocation per read): each
+    // read is scanned before the next one, and the scanner keeps nothing of it but the few bytes around a cut name.
+    const socket = connect({
+      host: origin.hostname,
+      port: Number(origin.port),
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array): boolean => {
+          const chunk = Buffer.from(buf.buffer, buf.byteOffset, n);
+          if (!started) {
+            started = true;
+            const status = chunk.subarray(0, 12).toString('latin1');
+            if (status !== 'HTTP/1.1 200') {
+              socket.destroy();
+              reject(new Error(`watch answered ${chunk.subarray(0, 200).toString('latin1')}`));
+              return false;
+            }
+            resolve(socket);
+          }
+          scan(chunk);
+          return true;
+        },
+      },
+    });
+    socket.once('connect', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${origin.host}\r\nAccept: application/json\r\n\r\n`);
     });
     socket.once('error', (e) => (started ? onEnd() : reject(e)));
     socket.once('close', onEnd);
@@ -121,15 +137,59 @@ function fanoutPod(seq: number, namespace: string): Buffer {
   return podBody(`${PREFIX}${String(seq).padStart(8, '0')}`, namespace, seq);
 }
 
+/** Creates sent on schedule, and what came back: times by sequence number (0 = not answered 201). */
+interface Sending {
+  sent: Float64Array;
+  answered: Float64Array;
+  errors: number;
+  firstError?: string;
+}
+
+/** POSTs pods `from`..`to - 1` at `rate` per second (open loop), round-robin over `posters`; resolves when all are answered. */
+async function sendCreates(o: WatchFanoutOptions, posters: Client[], from: number, to: number, s: Sending): Promise<number> {
+  const started = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let seq = from; seq < to; seq++) {
+    const due = started + ((seq - from) * 1000) / o.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const body = fanoutPod(seq, o.namespace);
+    const client = posters[seq % posters.length]!;
+    s.sent[seq] = performance.now();
+    sends.push(
+      client.request({ method: 'POST', path: o.createPath, body, headers: { 'content-type': 'application/json' } }).then(async (res) => {
+        const t = performance.now();
+        const text = await res.body.text();
+        if (res.statusCode === 201) s.answered[seq] = t;
+        else {
+          s.errors++;
+          s.firstError ??= `${res.statusCode}: ${text.slice(0, 200)}`;
+        }
+      }),
+    );
+  }
+  await Promise.all(sends);
+  return started;
+}
+
+/** How many of the creates `from`..`to - 1` were answered 201. */
+function answeredCount(s: Sending, from: number, to: number): number {
+  let n = 0;
+  for (let seq = from; seq < to; seq++) if (s.answered[seq]) n++;
+  return n;
+}
+
 /**
- * Opens the watchers, waits until every stream answered, creates `rate × seconds` pods on schedule, then waits for
- * the deliveries. Latency of a pair = arrival − the create's response (0 when the event arrived first).
+ * Opens the watchers, waits until every stream answered, warms up (`rate × warmupSeconds` pods, every delivery
+ * awaited, not measured: both servers then run JIT-compiled code, as the other phases' warm-up gives them), creates
+ * `rate × seconds` pods on schedule, then waits for the deliveries. Latency of a pair = arrival − the create's send.
  */
 export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanoutResult> {
+  const warm = Math.round(o.rate * (o.warmupSeconds ?? 0));
   const total = Math.max(1, Math.round(o.rate * o.seconds));
-  const arrivals = new Float64Array(total * o.watchers);
-  const answered = new Float64Array(total);
-  const sent = new Float64Array(total);
+  const width = warm + total;
+  const arrivals = new Float64Array(width * o.watchers);
+  const sending: Sending = { sent: new Float64Array(width), answered: new Float64Array(width), errors: 0 };
   const origin = new URL(o.origin);
   const counter: Counter = { arrived: 0, duplicates: 0 };
   const sockets: Socket[] = [];
@@ -142,41 +202,23 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
   try {
     // Open in batches so the server's accept queue is not flooded.
     for (let i = 0; i < o.watchers; i += 100) {
-      const batch = Array.from({ length: Math.min(100, o.watchers - i) }, (_, j) => openWatcher(origin, o.watchPath, i + j, arrivals, total, counter, ended));
+      const batch = Array.from({ length: Math.min(100, o.watchers - i) }, (_, j) => openWatcher(origin, o.watchPath, i + j, arrivals, width, counter, ended));
       sockets.push(...(await Promise.all(batch)));
     }
-    o.probe?.('open');
     const posters = Array.from({ length: o.createConnections ?? 16 }, () => new Client(o.origin, { pipelining: 1 }));
-    let errors = 0;
-    let firstError: string | undefined;
-    const started = performance.now();
-    const sends: Promise<void>[] = [];
-    for (let seq = 0; seq < total; seq++) {
-      const due = started + (seq * 1000) / o.rate;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const body = fanoutPod(seq, o.namespace);
-      const client = posters[seq % posters.length]!;
-      sent[seq] = performance.now();
-      sends.push(
-        client.request({ method: 'POST', path: o.createPath, body, headers: { 'content-type': 'application/json' } }).then(async (res) => {
-          const t = performance.now();
-          const text = await res.body.text();
-          if (res.statusCode === 201) answered[seq] = t;
-          else {
-            errors++;
-            firstError ??= `${res.statusCode}: ${text.slice(0, 200)}`;
-          }
-        }),
-      );
+    const drainMs = o.drainMs ?? 10_000;
+    if (warm > 0) {
+      await sendCreates(o, posters, 0, warm, sending);
+      await waitForDeliveries(counter, answeredCount(sending, 0, warm) * o.watchers, drainMs);
     }
-    await Promise.all(sends);
-    const created = answered.reduce((n, t) => (t ? n + 1 : n), 0);
-    await waitForDeliveries(counter, created * o.watchers, o.drainMs ?? 10_000);
+    o.probe?.('open');
+    const started = await sendCreates(o, posters, warm, width, sending);
+    await waitForDeliveries(counter, answeredCount(sending, 0, width) * o.watchers, drainMs);
     running = false;
     o.probe?.('done');
     await Promise.all(posters.map((c) => c.close()));
-    return { ...summarize(o.watchers, total, arrivals, answered, sent, started, errors, firstError, streamsEnded), duplicates: counter.duplicates };
+    const result = summarize(o.watchers, warm, width, arrivals, sending, started, streamsEnded);
+    return { ...result, duplicates: counter.duplicates };
   } finally {
     running = false;
     for (const s of sockets) s.destroy();
@@ -196,20 +238,21 @@ async function waitForDeliveries(counter: Counter, want: number, quietMs: number
   }
 }
 
-function summarize(watchers: number, total: number, arrivals: Float64Array, answered: Float64Array, sent: Float64Array, started: number, errors: number, firstError: string | undefined, streamsEnded: number): Omit<WatchFanoutResult, 'duplicates'> {
+/** The measured creates' figures: sequence numbers `from`..`to - 1`, from `started` (when the first was due). */
+function summarize(watchers: number, from: number, to: number, arrivals: Float64Array, s: Sending, started: number, streamsEnded: number): Omit<WatchFanoutResult, 'duplicates'> {
   const rec = new LatencyRecorder();
   let deliveries = 0;
   let missing = 0;
   let lastArrival = started;
   let events = 0;
-  for (let s = 0; s < total; s++) {
+  for (let seq = from; seq < to; seq++) {
     // Latency runs from the moment the create was sent: the bare server broadcasts before it answers, so only the
     // send time is common to both servers.
-    if (!answered[s]) continue;
-    const t = sent[s]!;
+    if (!s.answered[seq]) continue;
+    const t = s.sent[seq]!;
     events++;
     for (let w = 0; w < watchers; w++) {
-      const a = arrivals[s * watchers + w]!;
+      const a = arrivals[seq * watchers + w]!;
       if (!a) {
         missing++;
         continue;
@@ -222,14 +265,14 @@ function summarize(watchers: number, total: number, arrivals: Float64Array, answ
   const out: Omit<WatchFanoutResult, 'duplicates'> = {
     watchers,
     events,
-    createErrors: errors,
+    createErrors: s.errors,
     deliveries,
     missing,
     streamsEnded,
     latency: rec.summary(),
     deliveriesPerSecond: deliveries / ((lastArrival - started) / 1000),
   };
-  if (firstError !== undefined) out.firstError = firstError;
+  if (s.firstError !== undefined) out.firstError = s.firstError;
   return out;
 }
 
