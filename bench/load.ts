@@ -1,12 +1,11 @@
 // A reusable closed-loop HTTP load generator: N keep-alive connections, each sending requests back to back.
 
-import { Client } from 'undici';
-import type { Dispatcher } from 'undici';
 import { performance } from 'node:perf_hooks';
+import { RawConnection } from './raw-http.js';
 
 /** One request the generator sends. */
 export interface RequestSpec {
-  method: Dispatcher.HttpMethod;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: Buffer;
   headers?: Record<string, string>;
@@ -19,7 +18,7 @@ export interface LoadOptions {
   /** e.g. `http://127.0.0.1:8080` (loopback only). */
   origin: string;
   /** Concurrent keep-alive connections, one request in flight on each: a count (opened and closed by the run) or open clients to reuse. */
-  connections: number | Client[];
+  connections: number | RawConnection[];
   /** Stop sending after this long (ms); at least one of `durationMs` and `count` must be given. */
   durationMs?: number;
   /** Stop after this many requests in total. */
@@ -99,30 +98,28 @@ function more(s: RunState): boolean {
   return performance.now() < s.deadline;
 }
 
-async function worker(s: RunState, client: Client, id: number): Promise<void> {
+async function worker(s: RunState, conn: RawConnection, id: number): Promise<void> {
   const expect = s.opts.expectStatus ?? 200;
   for (let seq = 0; more(s); seq++) {
     s.issued++;
     const spec = s.opts.request(id, seq);
-    const headers = spec.body ? { 'content-type': 'application/json', ...spec.headers } : spec.headers;
+    const headers = spec.body ? { 'Content-Type': 'application/json', ...spec.headers } : spec.headers;
     const t0 = performance.now();
-    const res = await client.request({ method: spec.method, path: spec.path, body: spec.body, headers });
-    if (res.statusCode === expect) {
-      await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+    const res = await conn.request(spec.method, spec.path, spec.body, headers);
+    if (res.status === expect) {
       s.recorder.record(performance.now() - t0);
       s.ok++;
     } else {
-      const text = await res.body.text();
       s.errors++;
-      s.firstError ??= `${spec.method} ${spec.path} → ${res.statusCode}: ${text.slice(0, 300)}`;
+      s.firstError ??= `${spec.method} ${spec.path} → ${res.status}: ${res.body.toString('utf8', 0, 300)}`;
     }
-    s.opts.onResult?.(spec, res.statusCode);
+    s.opts.onResult?.(spec, res.status);
   }
 }
 
-/** Opens `n` keep-alive connections (lazily, on first request) to `origin`, for reuse across {@link runLoad} calls. */
-export function openConnections(origin: string, n: number): Client[] {
-  return Array.from({ length: n }, () => new Client(origin, { pipelining: 1, keepAliveTimeout: 60_000, bodyTimeout: 120_000, headersTimeout: 120_000 }));
+/** Opens `n` keep-alive connections (each on its first request) to `origin`, for reuse across {@link runLoad} calls. */
+export function openConnections(origin: string, n: number): RawConnection[] {
+  return Array.from({ length: n }, () => new RawConnection(origin));
 }
 
 /** Runs a closed-loop load: every connection sends its next request as soon as the previous answer is read. */

@@ -5,7 +5,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Client } from 'undici';
+import type { RawConnection } from './raw-http.js';
 import { startServerChild, stopAllChildren } from './children.js';
 import type { ServerChild } from './children.js';
 import { openConnections, runLoad } from './load.js';
@@ -101,7 +101,7 @@ const NOISY_CORES = 0.25;
  * NOISY_CORES during it, it is repeated (up to `cfg.retries` times) and the quietest run is kept.
  * Each run has its own phase name (`warm`, `m0`, `m1`…) so created names never repeat.
  */
-async function warmThenMeasure(cfg: Config, clients: Client[], server: ServerChild, make: (phase: string) => (w: number, s: number) => RequestSpec, expectStatus: number, onResult?: (spec: RequestSpec, status: number) => void): Promise<Measured> {
+async function warmThenMeasure(cfg: Config, clients: RawConnection[], server: ServerChild, make: (phase: string) => (w: number, s: number) => RequestSpec, expectStatus: number, onResult?: (spec: RequestSpec, status: number) => void): Promise<Measured> {
   const origin = server.url;
   if (cfg.warmup > 0) await runLoad({ origin, connections: clients, durationMs: cfg.warmup * 1000, request: make('warm'), expectStatus });
   let best: Measured | undefined;
@@ -139,7 +139,7 @@ async function benchEcho(cfg: Config): Promise<Measured> {
   }
 }
 
-async function benchCreatesAndGets(cfg: Config, api: ServerChild, clients: Client[], out: Results): Promise<void> {
+async function benchCreatesAndGets(cfg: Config, api: ServerChild, clients: RawConnection[], out: Results): Promise<void> {
   const created: string[] = [];
   const remember = (spec: RequestSpec, status: number): void => {
     if (status === 201 && spec.tag !== undefined) created.push(spec.tag);
@@ -154,7 +154,7 @@ async function benchCreatesAndGets(cfg: Config, api: ServerChild, clients: Clien
   out.gets = await warmThenMeasure(cfg, clients, api, get, 200);
 }
 
-async function benchList(cfg: Config, api: ServerChild, clients: Client[]): Promise<ListResult> {
+async function benchList(cfg: Config, api: ServerChild, clients: RawConnection[]): Promise<ListResult> {
   const ns = 'bench-list';
   const nsBody = Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
   const made = await runLoad({ origin: api.url, connections: clients.slice(0, 1), count: 1, request: () => ({ method: 'POST', path: '/api/v1/namespaces', body: nsBody }), expectStatus: 201 });
