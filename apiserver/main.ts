@@ -43,10 +43,12 @@ export const APISERVER_FLAGS = {
 } as const;
 
 /**
- * Two create workers when there is a second CPU (creates arrive in bursts, and two halve the time a burst waits to be
- * prepared); none on a single CPU, where they would only add hand-offs.
+ * One CPU is left to the event loop and LevelDB, the others prepare creates, up to two (creates arrive in bursts,
+ * and a second worker halves the time a burst waits when there are CPUs for it). On two CPUs one worker: a second
+ * one there costs about a tenth more CPU per create in hand-offs and does not raise the rate (measured in paired
+ * runs). None on a single CPU, where workers would only add hand-offs.
  */
-export const DEFAULT_CREATE_WORKERS = availableParallelism() > 1 ? 2 : 0;
+export const DEFAULT_CREATE_WORKERS = Math.max(0, Math.min(2, availableParallelism() - 1));
 
 const APISERVER_HELP = `usage: kubeling apiserver [flags]
 
@@ -60,7 +62,7 @@ flags:
   --storage level|memory  storage backend (default level)
   --no-fsync            acknowledge writes before they reach the disk
   --create-workers N    threads that decode, default, validate and serialize create bodies
-                        (default 2 with two or more CPUs, else 0: all on the event loop)`;
+                        (default: one fewer than the CPUs, at most 2; 0 runs all on the event loop)`;
 
 /** Parses `kubeling apiserver` flags. */
 export function parseApiserverArgs(argv: string[]): ApiserverOptions {
