@@ -98,8 +98,17 @@ function writeBatch(db: Db, ops: readonly LogOp[], sync: boolean): Promise<void>
   return batch.write({ sync });
 }
 
+/**
+ * LevelDB's table block size (its default is 4 KiB). Every block a flush or compaction writes is its own write()
+ * call, and a stored pod is about 3 KiB, so with 4 KiB blocks compaction made about two system calls per object
+ * written; 16 KiB blocks make a quarter of them and compress a little better. Reads are served from memory, so the
+ * larger block a point read would fetch costs nothing here. Measured: about 13 % more creates/s, 10 % less CPU per
+ * create (paired runs); 64 KiB gave the same, 256 KiB slightly less.
+ */
+const TABLE_BLOCK_BYTES = 16 * 1024;
+
 async function openDb(path: string, logRetention: number, ringSize: number): Promise<{ db: Db; state: LoadedState }> {
-  const db: Db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view' });
+  const db: Db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view', blockSize: TABLE_BLOCK_BYTES });
   await db.open();
   try {
     return { db, state: await loadState(db, logRetention, ringSize) };
