@@ -52,25 +52,83 @@ export function ownLine(type: 'BOOKMARK' | 'ERROR', object: Status | Record<stri
 
 /**
  * Bytes a stream may have buffered in Node before it counts as backed up. Above the socket's high-water mark (16 KiB),
- * so that one turn's corked burst of events does not look like a slow reader, and small enough that a thousand
- * stalled streams hold a bounded amount.
+ * so that one write of a burst of events does not look like a slow reader, and small enough that a thousand stalled
+ * streams hold a bounded amount.
  */
 const BACKLOG_BYTES = 256 * 1024;
 
+/** The lines a stream wrote, joined: kept for the next stream when it has the same lines waiting. */
+interface Joined {
+  parts: readonly Buffer[];
+  bytes: Buffer;
+}
+
+/** How long one round of stream writes may hold the event loop before requests get a turn (ms). */
+const FLUSH_SLICE_MS = 2;
+
+/** Streams with lines waiting, in the order they got their first waiting line; `head` is the next one to write. */
+let waiting: LineWriter[] = [];
+let head = 0;
+let flushScheduled = false;
+
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushWaiting);
+}
+
 /**
- * Writes lines to one response. Assumptions / Invariants: lines are written in the order given; writes made in one
- * turn of the event loop are corked into one socket write; while the socket is backed up (BACKLOG_BYTES buffered)
- * lines are queued by reference, and a stream that has `maxQueued` lines waiting is destroyed instead of buffering
- * without bound (upstream's cacher terminates a watcher whose buffer is full; the client watches again from the
- * last resourceVersion it saw). Nothing is sent to the slow client first: it is not reading.
+ * Writes the waiting streams' lines, one socket write per stream, first waiting first. Streams of one resource with
+ * the same scope get the same lines in the same order: their lines are joined once and the bytes shared. A thousand
+ * streams take milliseconds of socket writes, so they are written in slices of FLUSH_SLICE_MS with the event loop's
+ * I/O between them, as the goroutines of upstream's watchers share the CPU with request handling: a create is not
+ * held up behind a whole fan-out, and a stream still waiting takes the lines that arrive meanwhile in the same write.
+ */
+function flushWaiting(): void {
+  flushScheduled = false;
+  const deadline = performance.now() + FLUSH_SLICE_MS;
+  let last: Joined | undefined;
+  let written = 0;
+  while (head < waiting.length) {
+    last = waiting[head++]!.flush(last);
+    if ((++written & 15) === 0 && performance.now() >= deadline) break;
+  }
+  if (head === waiting.length) {
+    waiting = [];
+    head = 0;
+    return;
+  }
+  if (head > waiting.length / 2) {
+    waiting = waiting.slice(head);
+    head = 0;
+  }
+  scheduleFlush();
+}
+
+/** Whether two line lists are the same lines (the same buffers) in the same order. */
+function sameParts(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Writes lines to one response. Assumptions / Invariants: lines are written in the order given; the lines given
+ * before the stream's turn to write (see flushWaiting) go out together in one socket write, as upstream flushes a
+ * watch stream when no further event is waiting; while the socket is backed up (BACKLOG_BYTES
+ * buffered) lines are queued by reference, and a stream that has `maxQueued` lines waiting is destroyed instead of
+ * buffering without bound (upstream's cacher terminates a watcher whose buffer is full; the client watches again from
+ * the last resourceVersion it saw). Nothing is sent to the slow client first: it is not reading.
  */
 export class LineWriter {
   /** Where bytes go: the socket itself on a chunked response (framed lines), else the response (plain lines). */
   private target: Writable | undefined;
   private direct = false;
+  /** Lines waiting for this stream's turn to write (see flushWaiting). */
+  private pending: Buffer[] = [];
+  /** Lines held while the socket is backed up. */
   private queue: Buffer[] = [];
   private blocked = false;
-  private corked = false;
   private closed = false;
   /** Lines given before the headers went out (the initial state is handed over while the watch registers). */
   private held: Buffer[] | undefined = [];
@@ -109,19 +167,38 @@ export class LineWriter {
       this.held.push(chunk);
       return;
     }
-    const target = this.out();
+    this.out();
     const line = this.direct ? chunk : unframe(chunk);
     if (this.blocked) {
       if (this.queue.length >= this.maxQueued) return this.cutOff();
       this.queue.push(line);
       return;
     }
-    if (!this.corked) {
-      this.corked = true;
-      target.cork();
-      process.nextTick(this.uncork);
+    if (this.pending.length === 0) {
+      waiting.push(this);
+      scheduleFlush();
     }
-    if (!target.write(line) && target.writableLength >= BACKLOG_BYTES) this.block();
+    this.pending.push(line);
+  }
+
+  /**
+   * Writes the waiting lines in one write, reusing `last` (the previous stream's joined lines) when they are the same
+   * lines; returns what it wrote when it joined lines, for the next stream.
+   */
+  flush(last?: Joined): Joined | undefined {
+    const parts = this.pending;
+    if (parts.length === 0) return last;
+    this.pending = [];
+    const target = this.out();
+    if (target.destroyed) return last;
+    let bytes: Buffer;
+    if (parts.length === 1) bytes = parts[0]!;
+    else {
+      if (!last || !sameParts(last.parts, parts)) last = { parts, bytes: Buffer.concat(parts) };
+      bytes = last.bytes;
+    }
+    if (!target.write(bytes) && target.writableLength >= BACKLOG_BYTES) this.block();
+    return last;
   }
 
   /** Ends the response cleanly after what is queued (used for timeouts, storage ends and errors). */
@@ -130,19 +207,12 @@ export class LineWriter {
     this.release();
     if (last) this.write(last);
     this.closed = true;
-    const finish = (): void => {
-      this.uncork();
+    if (this.blocked) this.out().once('drain', () => this.res.end());
+    else {
+      this.flush();
       this.res.end();
-    };
-    if (this.blocked) this.out().once('drain', finish);
-    else finish();
+    }
   }
-
-  private readonly uncork = (): void => {
-    if (!this.corked) return;
-    this.corked = false;
-    this.target?.uncork();
-  };
 
   private block(): void {
     this.blocked = true;
@@ -161,6 +231,7 @@ export class LineWriter {
   private cutOff(): void {
     this.closed = true;
     this.queue = [];
+    this.pending = [];
     this.res.destroy();
     this.onTooSlow();
   }
