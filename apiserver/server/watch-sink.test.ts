@@ -69,7 +69,7 @@ describe('LineWriter', () => {
   });
 
   it('writes many streams in slices, and a stream still waiting takes the lines that arrive meanwhile in the same write', async () => {
-    // Each socket write takes 0.5 ms of the clock: a slice (2 ms) writes a few streams, then lets I/O run.
+    // Each socket write takes 0.5 ms of the clock: a slice (1 ms, the clock read every 16 writes) writes a few streams, then lets I/O run.
     let clock = 0;
     vi.spyOn(performance, 'now').mockImplementation(() => clock);
     try {

@@ -64,7 +64,7 @@ interface Joined {
 }
 
 /** How long one round of stream writes may hold the event loop before requests get a turn (ms). */
-const FLUSH_SLICE_MS = 2;
+const FLUSH_SLICE_MS = 1;
 
 /** Streams with lines waiting, in the order they got their first waiting line; `head` is the next one to write. */
 let waiting: LineWriter[] = [];
