@@ -115,10 +115,10 @@ function sameParts(a: readonly Buffer[], b: readonly Buffer[]): boolean {
 /**
  * Writes lines to one response. Assumptions / Invariants: lines are written in the order given; the lines given
  * before the stream's turn to write (see flushWaiting) go out together in one socket write, as upstream flushes a
- * watch stream when no further event is waiting; while the socket is backed up (BACKLOG_BYTES
- * buffered) lines are queued by reference, and a stream that has `maxQueued` lines waiting is destroyed instead of
- * buffering without bound (upstream's cacher terminates a watcher whose buffer is full; the client watches again from
- * the last resourceVersion it saw). Nothing is sent to the slow client first: it is not reading.
+ * watch stream when no further event is waiting; while the socket is backed up (BACKLOG_BYTES buffered) lines are
+ * queued by reference, and a stream that has `maxQueued` lines waiting is destroyed instead of buffering without
+ * bound (upstream's cacher terminates a watcher whose buffer is full; the client watches again from the last
+ * resourceVersion it saw). Nothing is sent to the slow client first: it is not reading.
  */
 export class LineWriter {
   /** Where bytes go: the socket itself on a chunked response (framed lines), else the response (plain lines). */
