@@ -214,6 +214,12 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
       expect(list.kind).toBe('NamespaceList');
       expect((list.items as Json[]).map((n) => n.metadata.name)).toEqual(expect.arrayContaining(['default', 'kube-system']));
     });
+
+    it('get --raw /metrics prints the apiserver process figures as text', async () => {
+      const text = await ok('get', '--raw', '/metrics');
+      expect(text).toMatch(/^# HELP process_resident_memory_bytes /m);
+      expect(Number(/^nodejs_heap_size_used_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    });
   });
 
   describe('wait', () => {

@@ -55,12 +55,32 @@ const pod = (name: string, labels: Record<string, string> = {}) => ({
 const CMS = '/api/v1/namespaces/default/configmaps';
 const PODS = '/api/v1/namespaces/default/pods';
 
+/** The value of one unlabelled sample in Prometheus exposition text, or undefined when it is not there. */
+function sampleValue(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
 describe('discovery and health', () => {
   it('reports v1.32 and answers health checks', async () => {
     const v = await req('GET', '/version');
     expect(v.body).toMatchObject({ major: '1', minor: '32' });
     expect(String(v.body.gitVersion)).toMatch(/^v1\.32\.\d+/);
     for (const p of ['/healthz', '/livez', '/readyz']) expect((await req('GET', p)).raw).toBe('ok');
+  });
+
+  it('serves /metrics in the Prometheus text format, with the process and heap figures', async () => {
+    const m = await req('GET', '/metrics');
+    expect(m.code).toBe(200);
+    expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_heap_size_total_bytes', 'process_cpu_seconds_total']) {
+      expect(m.raw).toContain(`# TYPE ${name} `);
+      expect(sampleValue(m.raw, name)).toBeGreaterThan(0);
+    }
+    expect(sampleValue(m.raw, 'nodejs_heap_size_used_bytes')).toBeLessThanOrEqual(sampleValue(m.raw, 'nodejs_heap_size_total_bytes')!);
+    const started = sampleValue(m.raw, 'process_start_time_seconds')!;
+    expect(Math.abs(started - (Date.now() / 1000 - process.uptime()))).toBeLessThan(1);
+    expect(sampleValue(m.raw, 'no_such_metric')).toBeUndefined();
   });
 
   it('serves legacy discovery with short names, categories and subresources', async () => {

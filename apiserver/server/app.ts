@@ -14,6 +14,7 @@ import type { WatchServerOptions } from './watch.js';
 import { OUTPUT_TYPES, jsonTextToYaml, outputFormat } from './negotiate.js';
 import { DRAIN_BYTES, clientError, frameworkError, readBody } from './http-edge.js';
 import { registerOpenApi } from './openapi.js';
+import { METRICS_CONTENT_TYPE, metricsText } from './metrics.js';
 import { inlinePreparer, type CreatePreparer } from './create-workers.js';
 
 /** The largest request body the server reads (upstream's 3 MiB limit). */
@@ -156,6 +157,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       return reply.send(verbose ? `[+]ping ok\n[+]log ok\n[+]storage ok\n${name} check passed\n` : 'ok');
     });
   }
+  app.get('/metrics', async (_req, reply) => reply.type(METRICS_CONTENT_TYPE).send(metricsText()));
   registerOpenApi(app);
   const handler = discoveryOrResource(ctx);
   for (const path of ['/api', '/api/*', '/apis', '/apis/*']) {
