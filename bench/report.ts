@@ -29,6 +29,8 @@ export interface ListResult {
 /** One fan-out run, with the server's resident memory (bytes) before the watchers, with them open, and after. */
 export interface WatchRun extends WatchFanoutResult {
   rss?: { before: number; open: number; done: number };
+  /** The server's JavaScript heap in use (bytes) at the same moments, when it reports it (kubeling's /metrics). */
+  heap?: { before: number; open: number; done: number };
   /** CPU while the creates ran and the events were delivered; serverUsPerRequest is per delivery. */
   cpu?: CpuUse;
 }
@@ -170,8 +172,9 @@ function watchRunLine(label: string, w: WatchRun): string {
   const bad = w.missing > 0 || w.duplicates > 0 || w.createErrors > 0 || w.streamsEnded > 0;
   const lost = bad ? `  MISSING ${int(w.missing)} deliveries, ${int(w.duplicates)} duplicates, ${w.createErrors} create errors, ${w.streamsEnded} streams ended${w.firstError ? ` (${w.firstError})` : ''}` : '';
   const mem = w.rss ? `   RSS ${mib(w.rss.before)} → ${mib(w.rss.open)} with watchers warmed up → ${mib(w.rss.done)} after (+${mib(w.rss.done - w.rss.before)})` : '';
+  const heap = w.heap ? `   heap ${mib(w.heap.before)} → ${mib(w.heap.open)} → ${mib(w.heap.done)} (+${mib(w.heap.done - w.heap.before)})` : '';
   const cpu = w.cpu ? `   server ${(w.cpu.serverUsPerRequest).toFixed(2)} µs CPU/delivery (${w.cpu.serverCores.toFixed(2)} cores; load generator ${w.cpu.generatorCores.toFixed(2)}, other processes ${w.cpu.otherCores.toFixed(2)})` : '';
-  return `  ${label.padEnd(10)} ${int(w.deliveriesPerSecond).padStart(8)} deliveries/s   p50 ${ms(lat.p50).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(w.deliveries)} of ${int(w.events * w.watchers)})${cpu}${mem}${lost}`;
+  return `  ${label.padEnd(10)} ${int(w.deliveriesPerSecond).padStart(8)} deliveries/s   p50 ${ms(lat.p50).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(w.deliveries)} of ${int(w.events * w.watchers)})${cpu}${mem}${heap}${lost}`;
 }
 
 function watchLines(w: WatchBench, ratio: number | undefined): string[] {

@@ -15,7 +15,7 @@ import { formatProfileSummary, summarizeProfileFile } from './profile.js';
 import { podBody, podName } from './pod.js';
 import { cpuRatio, echoRatio, formatReport, formatTargets, targetsOf, watchRatio, type ListResult, type Measured, type Results } from './report.js';
 import { timeList, timePaginatedList } from './list.js';
-import { rssBytes, runWatchFanout } from './watch-fanout.js';
+import { rssBytes, runWatchFanout, type Stage } from './watch-fanout.js';
 import type { WatchBench, WatchRun } from './report.js';
 
 // Flags (or BENCH_* variables): --seconds 6 --warmup 2 --connections 32 --list-pods 10000 --noise-retries 1
@@ -199,9 +199,24 @@ async function benchNoFsync(cfg: Config, dir: string): Promise<Measured> {
   }
 }
 
-/** One fan-out run against a started server, with its resident memory before, with the watchers open, and after. */
-async function fanout(cfg: Config, server: ServerChild, watchPath: string, createPath: string): Promise<WatchRun> {
-  const rss: Partial<Record<'before' | 'open' | 'done', number>> = {};
+/** The JavaScript heap in use (bytes) a server reports on /metrics, or undefined when it does not answer. */
+async function heapUsed(origin: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${origin}/metrics`);
+    const sample = res.ok ? /^nodejs_heap_size_used_bytes (\d+)$/m.exec(await res.text()) : null;
+    return sample ? Number(sample[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One fan-out run against a started server, with its resident memory before, with the watchers open, and after, and
+ * (`heap`: a server with /metrics) its JavaScript heap in use at the same moments.
+ */
+async function fanout(cfg: Config, server: ServerChild, watchPath: string, createPath: string, heap: boolean): Promise<WatchRun> {
+  const rss: Partial<Record<Stage, number>> = {};
+  const heapAt: Partial<Record<Stage, number>> = {};
   let cpuOpen: ReturnType<typeof sampleCpu>;
   let cpuDone: ReturnType<typeof sampleCpu>;
   const result = await runWatchFanout({
@@ -213,16 +228,19 @@ async function fanout(cfg: Config, server: ServerChild, watchPath: string, creat
     rate: cfg.watchRate,
     seconds: cfg.watchSeconds,
     warmupSeconds: cfg.warmup,
-    probe: (stage) => {
+    // The CPU samples bracket the measured creates and deliveries only: the /metrics reads fall outside them.
+    probe: async (stage) => {
       rss[stage] = rssBytes(server.pid);
-      if (stage === 'open') cpuOpen = sampleCpu(server.pid);
       if (stage === 'done') cpuDone = sampleCpu(server.pid);
+      if (heap) heapAt[stage] = await heapUsed(server.url);
+      if (stage === 'open') cpuOpen = sampleCpu(server.pid);
     },
   });
   const run: WatchRun = { ...result };
   const cpu = cpuBetween(cpuOpen, cpuDone, result.deliveries);
   if (cpu) run.cpu = cpu;
   if (rss.before !== undefined && rss.open !== undefined && rss.done !== undefined) run.rss = { before: rss.before, open: rss.open, done: rss.done };
+  if (heapAt.before !== undefined && heapAt.open !== undefined && heapAt.done !== undefined) run.heap = { before: heapAt.before, open: heapAt.open, done: heapAt.done };
   return run;
 }
 
@@ -231,13 +249,13 @@ async function benchWatch(cfg: Config, dir: string): Promise<WatchBench> {
   const api = await startApiserver(join(dir, 'watch'), true, cfg);
   let kubeling: WatchRun;
   try {
-    kubeling = await fanout(cfg, api, '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0', '/api/v1/namespaces/default/pods');
+    kubeling = await fanout(cfg, api, '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0', '/api/v1/namespaces/default/pods', true);
   } finally {
     await api.stop();
   }
   const bare = await startServerChild('watch-echo', WATCH_ECHO, []);
   try {
-    return { kubeling, bare: await fanout(cfg, bare, '/watch', '/pods'), rate: cfg.watchRate, seconds: cfg.watchSeconds, warmup: cfg.warmup };
+    return { kubeling, bare: await fanout(cfg, bare, '/watch', '/pods', false), rate: cfg.watchRate, seconds: cfg.watchSeconds, warmup: cfg.warmup };
   } finally {
     await bare.stop();
   }

@@ -8,6 +8,9 @@ import { connect, type Socket } from 'node:net';
 import { LatencyRecorder, type LatencySummary } from './load.js';
 import { podBody } from './pod.js';
 
+/** The moments of a run at which {@link WatchFanoutOptions.probe} is called. */
+export type Stage = 'before' | 'open' | 'done';
+
 /** Options of {@link runWatchFanout}. */
 export interface WatchFanoutOptions {
   origin: string;
@@ -26,8 +29,8 @@ export interface WatchFanoutOptions {
   createConnections?: number;
   /** How long to wait for the last deliveries after the last create was answered (ms). */
   drainMs?: number;
-  /** Called before the watchers open, once they are open and warmed up, and after the last delivery (before they close). */
-  probe?: (stage: 'before' | 'open' | 'done') => void;
+  /** Called (and awaited) before the watchers open, once they are open and warmed up, and after the last delivery (before they close). */
+  probe?: (stage: Stage) => void | Promise<void>;
 }
 
 /** What one fan-out run measured. */
@@ -198,7 +201,7 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
   const ended = (): void => {
     if (running) streamsEnded++;
   };
-  o.probe?.('before');
+  await o.probe?.('before');
   try {
     // Open in batches so the server's accept queue is not flooded.
     for (let i = 0; i < o.watchers; i += 100) {
@@ -211,11 +214,11 @@ export async function runWatchFanout(o: WatchFanoutOptions): Promise<WatchFanout
       await sendCreates(o, posters, 0, warm, sending);
       await waitForDeliveries(counter, answeredCount(sending, 0, warm) * o.watchers, drainMs);
     }
-    o.probe?.('open');
+    await o.probe?.('open');
     const started = await sendCreates(o, posters, warm, width, sending);
     await waitForDeliveries(counter, answeredCount(sending, 0, width) * o.watchers, drainMs);
     running = false;
-    o.probe?.('done');
+    await o.probe?.('done');
     await Promise.all(posters.map((c) => c.close()));
     const result = summarize(o.watchers, warm, width, arrivals, sending, started, streamsEnded);
     return { ...result, duplicates: counter.duplicates };
