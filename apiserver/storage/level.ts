@@ -107,8 +107,19 @@ function writeBatch(db: Db, ops: readonly LogOp[], sync: boolean): Promise<void>
  */
 const TABLE_BLOCK_BYTES = 16 * 1024;
 
+/**
+ * LevelDB's memtable size (its default is 4 MiB). A full memtable is written out as a level-0 table, and every four
+ * of those are merged into level 1 (decompressed, merged, compressed and written again). Twice the memtable halves
+ * those flushes and merges; LevelDB's own thread spent about a third less CPU, and creates/s rose about 4 % (paired
+ * runs on fresh stores, 64 pairs; 16 and 32 MiB gave the same as 8). The cost: up to two memtables in memory, and a
+ * restart replays up to this much of LevelDB's own log.
+ */
+const WRITE_BUFFER_BYTES = 8 * 1024 * 1024;
+
 async function openDb(path: string, logRetention: number, ringSize: number): Promise<{ db: Db; state: LoadedState }> {
-  const db: Db = new ClassicLevel<string, Uint8Array>(path, { keyEncoding: 'utf8', valueEncoding: 'view', blockSize: TABLE_BLOCK_BYTES });
+  const db: Db = new ClassicLevel<string, Uint8Array>(path, {
+    keyEncoding: 'utf8', valueEncoding: 'view', blockSize: TABLE_BLOCK_BYTES, writeBufferSize: WRITE_BUFFER_BYTES,
+  });
   await db.open();
   try {
     return { db, state: await loadState(db, logRetention, ringSize) };
