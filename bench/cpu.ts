@@ -59,11 +59,30 @@ export function sampleCpu(serverPid: number): CpuSample | undefined {
 
 /** The CPU used between two samples, `requests` being the successful requests in between. */
 export function cpuBetween(a: CpuSample | undefined, b: CpuSample | undefined, requests: number): CpuUse | undefined {
-  if (!a || !b || b.wallMs <= a.wallMs) return undefined;
-  const seconds = (b.wallMs - a.wallMs) / 1000;
-  const serverCores = (b.serverTicks - a.serverTicks) / TICKS_PER_SECOND / seconds;
-  const generatorCores = (b.selfUs - a.selfUs) / 1e6 / seconds;
-  const machineCores = (b.machineBusy - a.machineBusy) / TICKS_PER_SECOND / seconds;
+  return cpuOver([[a, b]], requests);
+}
+
+/**
+ * The CPU used over several spans (each a pair of samples), as if they were one: their times and counters are added.
+ * `requests` are the successful requests in all of them. Undefined when a span lacks a sample.
+ */
+export function cpuOver(spans: ReadonlyArray<readonly [CpuSample | undefined, CpuSample | undefined]>, requests: number): CpuUse | undefined {
+  let ms = 0;
+  let server = 0;
+  let self = 0;
+  let busy = 0;
+  for (const [a, b] of spans) {
+    if (!a || !b || b.wallMs <= a.wallMs) return undefined;
+    ms += b.wallMs - a.wallMs;
+    server += b.serverTicks - a.serverTicks;
+    self += b.selfUs - a.selfUs;
+    busy += b.machineBusy - a.machineBusy;
+  }
+  if (ms <= 0) return undefined;
+  const seconds = ms / 1000;
+  const serverCores = server / TICKS_PER_SECOND / seconds;
+  const generatorCores = self / 1e6 / seconds;
+  const machineCores = busy / TICKS_PER_SECOND / seconds;
   return {
     serverCores,
     generatorCores,

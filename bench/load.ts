@@ -29,6 +29,8 @@ export interface LoadOptions {
   expectStatus?: number;
   /** Called after every answer (e.g. to remember which pods were created). */
   onResult?: (spec: RequestSpec, status: number) => void;
+  /** Where the latencies go (default: a recorder of this run's own). */
+  recorder?: LatencyRecorder;
 }
 
 /** Latency percentiles in milliseconds. */
@@ -65,6 +67,11 @@ export class LatencyRecorder {
       this.samples = bigger;
     }
     this.samples[this.n++] = ms;
+  }
+
+  /** Adds every sample of `other`. */
+  addAll(other: LatencyRecorder): void {
+    for (let i = 0; i < other.n; i++) this.record(other.samples[i]!);
   }
 
   /** How many samples were recorded. */
@@ -127,7 +134,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   if (opts.durationMs === undefined && opts.count === undefined) throw new Error('runLoad needs durationMs or count');
   const owned = typeof opts.connections === 'number';
   const clients = typeof opts.connections === 'number' ? openConnections(opts.origin, opts.connections) : opts.connections;
-  const s: RunState = { opts, recorder: new LatencyRecorder(), deadline: Infinity, issued: 0, ok: 0, errors: 0 };
+  const s: RunState = { opts, recorder: opts.recorder ?? new LatencyRecorder(), deadline: Infinity, issued: 0, ok: 0, errors: 0 };
   const start = performance.now();
   s.deadline = opts.durationMs === undefined ? Infinity : start + opts.durationMs;
   try {

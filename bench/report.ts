@@ -7,7 +7,7 @@ import type { WatchFanoutResult } from './watch-fanout.js';
 /** A measured load phase, with the CPU it used when /proc could be read. */
 export interface Measured extends LoadResult {
   cpu?: CpuUse;
-  /** Measured runs made (more than 1 when other processes disturbed the first). */
+  /** 1 + the measured slices run again because other processes disturbed them (the quieter take is kept). */
   attempts?: number;
 }
 
@@ -125,7 +125,7 @@ function loadLines(label: string, l: Measured, target?: string): string[] {
   const lat = l.latency;
   const errs = l.errors > 0 ? `  ERRORS ${l.errors} (first: ${l.firstError ?? '?'})` : '';
   const t = target ? `   [target ${target}]` : '';
-  const again = (l.attempts ?? 1) > 1 ? `   [quietest of ${l.attempts} runs]` : '';
+  const again = (l.attempts ?? 1) > 1 ? `   [${l.attempts! - 1} disturbed slice(s) run again, the quieter kept]` : '';
   const main = `  ${label.padEnd(18)} ${int(l.rps).padStart(7)}/s   p50 ${ms(lat.p50).padStart(8)}   p90 ${ms(lat.p90).padStart(8)}   p99 ${ms(lat.p99).padStart(8)}   max ${ms(lat.max).padStart(8)}   (${int(l.requests)} req)${t}${again}${errs}`;
   return l.cpu ? [main, cpuLine(l.cpu)] : [main];
 }

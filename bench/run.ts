@@ -8,9 +8,10 @@ import { parseArgs } from 'node:util';
 import type { RawConnection } from './raw-http.js';
 import { startServerChild, stopAllChildren } from './children.js';
 import type { ServerChild } from './children.js';
-import { openConnections, runLoad } from './load.js';
-import type { RequestSpec } from './load.js';
-import { cpuBetween, sampleCpu } from './cpu.js';
+import { LatencyRecorder, openConnections, runLoad } from './load.js';
+import type { LoadResult, RequestSpec } from './load.js';
+import { cpuBetween, cpuOver, sampleCpu } from './cpu.js';
+import type { CpuSample } from './cpu.js';
 import { formatProfileSummary, summarizeProfileFile } from './profile.js';
 import { podBody, podName } from './pod.js';
 import { cpuRatio, echoRatio, formatReport, formatTargets, targetsOf, watchRatio, type ListResult, type Measured, type Results } from './report.js';
@@ -93,30 +94,89 @@ function startApiserver(dataDir: string, fsync: boolean, cfg: Config): Promise<S
   return startServerChild(fsync ? 'apiserver' : 'apiserver-nofsync', CLI, args, nodeArgs);
 }
 
-/** Busy CPU of other processes (cores) above which a measured run is repeated, once per allowed retry. */
+/** Busy CPU of other processes (cores) above which a measured slice is run again, once per allowed retry. */
 const NOISY_CORES = 0.25;
 
-/**
- * A short warm-up run, then the measured run with CPU accounting. When other processes took more than
- * NOISY_CORES during it, it is repeated (up to `cfg.retries` times) and the quietest run is kept.
- * Each run has its own phase name (`warm`, `m0`, `m1`…) so created names never repeat.
- */
-async function warmThenMeasure(cfg: Config, clients: RawConnection[], server: ServerChild, make: (phase: string) => (w: number, s: number) => RequestSpec, expectStatus: number, onResult?: (spec: RequestSpec, status: number) => void): Promise<Measured> {
-  const origin = server.url;
-  if (cfg.warmup > 0) await runLoad({ origin, connections: clients, durationMs: cfg.warmup * 1000, request: make('warm'), expectStatus });
-  let best: Measured | undefined;
-  for (let attempt = 0; attempt <= cfg.retries; attempt++) {
-    const opts = { origin, connections: clients, durationMs: cfg.seconds * 1000, request: make(`m${attempt}`), expectStatus };
-    const before = sampleCpu(server.pid);
-    const result: Measured = await runLoad(onResult ? { ...opts, onResult } : opts);
-    const cpu = cpuBetween(before, sampleCpu(server.pid), result.requests - result.errors);
-    if (cpu) result.cpu = cpu;
-    result.attempts = attempt + 1;
-    if (!best || (result.cpu?.otherCores ?? 0) < (best.cpu?.otherCores ?? 0)) best = { ...result };
-    best.attempts = attempt + 1;
-    if ((result.cpu?.otherCores ?? 0) <= NOISY_CORES) break;
+/** A server measured by {@link measure}: its open connections and the requests to send it. */
+interface Side {
+  server: ServerChild;
+  clients: RawConnection[];
+  make: (phase: string) => (w: number, s: number) => RequestSpec;
+  expectStatus: number;
+  onResult?: (spec: RequestSpec, status: number) => void;
+}
+
+/** Servers measured together take turns in this many slices of their measured seconds. */
+const SLICES = 3;
+
+/** One measured stretch of load on one server, with the CPU samples around it. */
+interface Slice {
+  result: LoadResult;
+  recorder: LatencyRecorder;
+  span: readonly [CpuSample | undefined, CpuSample | undefined];
+  otherCores: number;
+}
+
+async function measureSlice(side: Side, durationMs: number, phase: string): Promise<Slice> {
+  const recorder = new LatencyRecorder();
+  const opts = { origin: side.server.url, connections: side.clients, durationMs, request: side.make(phase), expectStatus: side.expectStatus, recorder };
+  const before = sampleCpu(side.server.pid);
+  const result = await runLoad(side.onResult ? { ...opts, onResult: side.onResult } : opts);
+  const after = sampleCpu(side.server.pid);
+  return { result, recorder, span: [before, after], otherCores: cpuBetween(before, after, result.requests - result.errors)?.otherCores ?? 0 };
+}
+
+/** The kept slices of one side, added up into one measurement. */
+function addUp(slices: Slice[], repeated: number): Measured {
+  const recorder = new LatencyRecorder();
+  let requests = 0;
+  let errors = 0;
+  let elapsedMs = 0;
+  let firstError: string | undefined;
+  for (const s of slices) {
+    recorder.addAll(s.recorder);
+    requests += s.result.requests;
+    errors += s.result.errors;
+    elapsedMs += s.result.elapsedMs;
+    firstError ??= s.result.firstError;
   }
-  return best!;
+  const ok = requests - errors;
+  const m: Measured = { requests, errors, elapsedMs, rps: elapsedMs > 0 ? (ok * 1000) / elapsedMs : 0, latency: recorder.summary(), attempts: 1 + repeated };
+  const cpu = cpuOver(slices.map((s) => s.span), ok);
+  if (cpu) m.cpu = cpu;
+  if (firstError !== undefined) m.firstError = firstError;
+  return m;
+}
+
+/**
+ * A warm-up run of each side, then `cfg.seconds` of measured load on each. Sides measured together take turns in
+ * SLICES slices (A B, B A, A B), so a server and the baseline it is compared with share the machine's conditions
+ * (this shared virtual machine's speed swings for seconds at a time); a lone side runs in one piece. A slice during
+ * which other processes took more than NOISY_CORES is run again (up to `cfg.retries` times per side) and the quieter
+ * take is kept. Every take has its own phase name (`warm`, `m0`, `m1`…) so created names never repeat.
+ */
+async function measure(cfg: Config, sides: Side[]): Promise<Measured[]> {
+  for (const side of sides) {
+    if (cfg.warmup > 0) await runLoad({ origin: side.server.url, connections: side.clients, durationMs: cfg.warmup * 1000, request: side.make('warm'), expectStatus: side.expectStatus });
+  }
+  const slices = sides.length > 1 ? SLICES : 1;
+  const kept: Slice[][] = sides.map(() => []);
+  const repeated = sides.map(() => 0);
+  let take = 0;
+  for (let i = 0; i < slices; i++) {
+    const order = sides.map((_, k) => (i % 2 === 0 ? k : sides.length - 1 - k));
+    for (const k of order) {
+      let best: Slice | undefined;
+      for (;;) {
+        const slice = await measureSlice(sides[k]!, (cfg.seconds * 1000) / slices, `m${take++}`);
+        if (!best || slice.otherCores < best.otherCores) best = slice;
+        if (slice.otherCores <= NOISY_CORES || repeated[k]! >= cfg.retries) break;
+        repeated[k]!++;
+      }
+      kept[k]!.push(best);
+    }
+  }
+  return kept.map((k, i) => addUp(k, repeated[i]!));
 }
 
 /** Pod creates in `namespace`, named `bench-<tag>-<phase>-w<worker>-<seq>`. */
@@ -128,30 +188,29 @@ function createRequests(tag: string, namespace: string): (phase: string) => (w: 
   };
 }
 
-async function benchEcho(cfg: Config): Promise<Measured> {
-  const echo = await startServerChild('echo', ECHO, []);
-  const clients = openConnections(echo.url, cfg.connections);
-  try {
-    return await warmThenMeasure(cfg, clients, echo, createRequests('echo', 'default'), 201);
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
-    await echo.stop();
-  }
+/** The bare echo server, started with its connections (the baseline side of the create measurement). */
+async function startEcho(cfg: Config): Promise<Side> {
+  const server = await startServerChild('echo', ECHO, []);
+  return { server, clients: openConnections(server.url, cfg.connections), make: createRequests('echo', 'default'), expectStatus: 201 };
 }
 
-async function benchCreatesAndGets(cfg: Config, api: ServerChild, clients: RawConnection[], out: Results): Promise<void> {
+/** Creates (measured in turns with the echo baseline when there is one), then gets of the pods created. */
+async function benchCreatesAndGets(cfg: Config, api: ServerChild, clients: RawConnection[], out: Results, echo: Side | undefined): Promise<void> {
   const created: string[] = [];
   const remember = (spec: RequestSpec, status: number): void => {
     if (status === 201 && spec.tag !== undefined) created.push(spec.tag);
   };
-  out.creates = await warmThenMeasure(cfg, clients, api, createRequests('c', 'default'), 201, remember);
+  const creates: Side = { server: api, clients, make: createRequests('c', 'default'), expectStatus: 201, onResult: remember };
+  const [c, e] = await measure(cfg, echo ? [creates, echo] : [creates]);
+  out.creates = c;
+  if (e) out.echo = e;
   if (!cfg.phases.has('gets')) return;
-  if (created.length === 0) throw new Error(`gets: no pods were created to read (${out.creates.firstError ?? 'no error'})`);
+  if (created.length === 0) throw new Error(`gets: no pods were created to read (${out.creates!.firstError ?? 'no error'})`);
   const get = (): ((w: number, s: number) => RequestSpec) => (w, s) => ({
     method: 'GET',
     path: `/api/v1/namespaces/default/pods/${created[(w * 7919 + s * 104_729) % created.length]!}`,
   });
-  out.gets = await warmThenMeasure(cfg, clients, api, get, 200);
+  [out.gets] = await measure(cfg, [{ server: api, clients, make: get, expectStatus: 200 }]);
 }
 
 async function benchList(cfg: Config, api: ServerChild, clients: RawConnection[]): Promise<ListResult> {
@@ -176,11 +235,11 @@ async function benchList(cfg: Config, api: ServerChild, clients: RawConnection[]
   };
 }
 
-async function benchApiserver(cfg: Config, dir: string, out: Results): Promise<void> {
+async function benchApiserver(cfg: Config, dir: string, out: Results, echo: Side | undefined): Promise<void> {
   const api = await startApiserver(join(dir, 'fsync'), true, cfg);
   const clients = openConnections(api.url, cfg.connections);
   try {
-    if (cfg.phases.has('creates') || cfg.phases.has('gets')) await benchCreatesAndGets(cfg, api, clients, out);
+    if (cfg.phases.has('creates') || cfg.phases.has('gets')) await benchCreatesAndGets(cfg, api, clients, out, cfg.phases.has('creates') ? echo : undefined);
     if (cfg.phases.has('list')) out.list = await benchList(cfg, api, clients);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
@@ -192,7 +251,8 @@ async function benchNoFsync(cfg: Config, dir: string): Promise<Measured> {
   const api = await startApiserver(join(dir, 'nofsync'), false, cfg);
   const clients = openConnections(api.url, cfg.connections);
   try {
-    return await warmThenMeasure(cfg, clients, api, createRequests('n', 'default'), 201);
+    const [m] = await measure(cfg, [{ server: api, clients, make: createRequests('n', 'default'), expectStatus: 201 }]);
+    return m!;
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await api.stop();
@@ -281,10 +341,18 @@ async function main(argv: string[]): Promise<void> {
   const oldProfiles = cfg.cpuProfDir ? await listProfiles(cfg.cpuProfDir) : [];
   const out: Results = { podBytes: podBody(podName('c', 0, 0), 'default', 0).length, connections: cfg.connections, seconds: cfg.seconds, warmup: cfg.warmup, cpus: availableParallelism() };
   out.loadAvgBefore = loadavg()[0]!;
-  process.stdout.write(`kubeling bench: ${cfg.connections} keep-alive connections, ${out.podBytes}-byte pods, ${cfg.warmup} s warm-up + ${cfg.seconds} s per phase, ${out.cpus} CPUs, node ${process.version}, load average ${out.loadAvgBefore.toFixed(2)}\n`);
+  process.stdout.write(`kubeling bench: ${cfg.connections} keep-alive connections, ${out.podBytes}-byte pods, ${cfg.warmup} s warm-up + ${cfg.seconds} s per phase (creates and the echo in ${SLICES} turns each), ${out.cpus} CPUs, node ${process.version}, load average ${out.loadAvgBefore.toFixed(2)}\n`);
   try {
-    if (cfg.phases.has('echo')) out.echo = await benchEcho(cfg);
-    if (cfg.phases.has('creates') || cfg.phases.has('gets') || cfg.phases.has('list')) await benchApiserver(cfg, dir, out);
+    const echo = cfg.phases.has('echo') ? await startEcho(cfg) : undefined;
+    try {
+      if (cfg.phases.has('creates') || cfg.phases.has('gets') || cfg.phases.has('list')) await benchApiserver(cfg, dir, out, echo);
+      if (echo && !out.echo) [out.echo] = await measure(cfg, [echo]);
+    } finally {
+      if (echo) {
+        await Promise.all(echo.clients.map((c) => c.close()));
+        await echo.server.stop();
+      }
+    }
     if (cfg.phases.has('nofsync')) out.noFsync = await benchNoFsync(cfg, dir);
     if (cfg.phases.has('watch')) out.watch = await benchWatch(cfg, dir);
   } finally {
