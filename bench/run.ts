@@ -205,7 +205,7 @@ async function benchCreatesAndGets(cfg: Config, api: ServerChild, clients: RawCo
   out.creates = c;
   if (e) out.echo = e;
   if (!cfg.phases.has('gets')) return;
-  if (created.length === 0) throw new Error(`gets: no pods were created to read (${out.creates!.firstError ?? 'no error'})`);
+  if (created.length === 0) throw new Error(`gets: no pods were created to read (${c?.firstError ?? 'no error'})`);
   const get = (): ((w: number, s: number) => RequestSpec) => (w, s) => ({
     method: 'GET',
     path: `/api/v1/namespaces/default/pods/${created[(w * 7919 + s * 104_729) % created.length]!}`,
@@ -341,7 +341,8 @@ async function main(argv: string[]): Promise<void> {
   const oldProfiles = cfg.cpuProfDir ? await listProfiles(cfg.cpuProfDir) : [];
   const out: Results = { podBytes: podBody(podName('c', 0, 0), 'default', 0).length, connections: cfg.connections, seconds: cfg.seconds, warmup: cfg.warmup, cpus: availableParallelism() };
   out.loadAvgBefore = loadavg()[0]!;
-  process.stdout.write(`kubeling bench: ${cfg.connections} keep-alive connections, ${out.podBytes}-byte pods, ${cfg.warmup} s warm-up + ${cfg.seconds} s per phase (creates and the echo in ${SLICES} turns each), ${out.cpus} CPUs, node ${process.version}, load average ${out.loadAvgBefore.toFixed(2)}\n`);
+  const turns = cfg.phases.has('echo') && cfg.phases.has('creates') ? ` (creates and the echo in ${SLICES} turns each)` : '';
+  process.stdout.write(`kubeling bench: ${cfg.connections} keep-alive connections, ${out.podBytes}-byte pods, ${cfg.warmup} s warm-up + ${cfg.seconds} s per phase${turns}, ${out.cpus} CPUs, node ${process.version}, load average ${out.loadAvgBefore.toFixed(2)}\n`);
   try {
     const echo = cfg.phases.has('echo') ? await startEcho(cfg) : undefined;
     try {
