@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AccountCache } from '../registry/admission-inputs.js';
 import { prepareCreateRequest } from './create-prepare.js';
-import type { WorkerReply, WorkerRequest } from './create-workers.js';
+import { fromWorkerRequest, type WorkerReply, type WorkerRequest } from './create-workers.js';
 
 const port = parentPort;
 if (!port) throw new Error('create-worker runs as a worker thread');
@@ -11,9 +11,10 @@ const accounts = new AccountCache();
 const post = (m: WorkerReply): void => port.postMessage(m);
 
 port.on('message', (batch: WorkerRequest[]) => {
-  const answers = batch.map(({ id, req, body }) => {
+  const answers = batch.map((m) => {
+    const { id, req } = fromWorkerRequest(m);
     try {
-      return { id, outcome: prepareCreateRequest({ ...req, body: Buffer.from(body, 'latin1') }, accounts) };
+      return { id, outcome: prepareCreateRequest(req, accounts) };
     } catch (e) {
       return { id, error: { message: (e as Error).message ?? String(e), stack: (e as Error).stack } };
     }

@@ -15,8 +15,44 @@ export interface CreatePreparer {
   close(): Promise<void>;
 }
 
-/** Requests as posted to a worker, in batches: the body travels as a latin1 string (a plain copy, cheaper than a transfer). */
-export type WorkerRequest = { id: number; req: Omit<CreateRequest, 'body'>; body: string };
+/**
+ * A request as posted to a worker, in batches: a flat tuple (about half the cost of nested objects to clone), the
+ * body as a latin1 string (a plain copy, cheaper than a transfer).
+ */
+export type WorkerRequest = [
+  id: number,
+  group: string,
+  plural: string,
+  namespace: string | undefined,
+  contentType: string | undefined,
+  fieldValidation: CreateRequest['fieldValidation'],
+  now: number,
+  uid: string,
+  accountName: string | undefined,
+  accountText: string | undefined,
+  accountRevision: number | undefined,
+  body: string,
+];
+
+/** The message for request `id`. */
+export function toWorkerRequest(id: number, req: CreateRequest): WorkerRequest {
+  const { body, account } = req;
+  return [
+    id, req.group, req.plural, req.namespace, req.contentType, req.fieldValidation, req.now, req.uid,
+    account?.name, account?.stored?.text, account?.stored?.revision,
+    Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'),
+  ];
+}
+
+/**
+ * The request a message carries, built as a fresh object literal. (Spreading the cloned message into a request made
+ * every create cost about 9 µs more to prepare: measured, though V8 gives both objects the same map.)
+ */
+export function fromWorkerRequest(m: WorkerRequest): { id: number; req: CreateRequest } {
+  const [id, group, plural, namespace, contentType, fieldValidation, now, uid, accountName, accountText, accountRevision, body] = m;
+  const account = accountName === undefined ? undefined : { name: accountName, stored: accountText === undefined ? null : { text: accountText, revision: accountRevision! } };
+  return { id, req: { group, plural, namespace, contentType, fieldValidation, body: Buffer.from(body, 'latin1'), now, uid, account } };
+}
 
 /** What a worker posts back: that it is ready, or the outcomes (or unexpected failures) of a batch of requests. */
 export type WorkerReply = { ready: true } | { answers: Array<{ id: number; outcome: CreateOutcome } | { id: number; error: { message: string; stack?: string | undefined } }> };
@@ -88,10 +124,9 @@ class Slot {
 
   /** Queues a request for this worker; the queue is posted once the current turn of the event loop is done. */
   send(id: number, req: CreateRequest, pending: Pending): void {
-    const { body, ...rest } = req;
     this.pending.set(id, pending);
     if (this.outbox.length === 0) setImmediate(() => this.flush());
-    this.outbox.push({ id, req: rest, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1') });
+    this.outbox.push(toWorkerRequest(id, req));
   }
 
   private flush(): void {
