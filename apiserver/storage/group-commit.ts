@@ -27,7 +27,8 @@ interface Pending {
  *   against committed state overlaid with every accepted-but-not-yet-durable write (`overlay`), so
  *   preconditions and revisions are exactly those of a serial execution in submission order.
  * - At most one `persist` is in flight. Writes submitted meanwhile wait in `pending` and form the next
- *   group, started (on the next turn of the event loop, to gather stragglers) when the current one ends.
+ *   group, started as soon as the current one is visible (before its writers are answered). A group started
+ *   from idle waits for the next turn of the event loop, to gather stragglers.
  * - A group becomes visible only after `persist` resolves: `apply` runs in revision order, then the
  *   writers' promises resolve. Readers and watchers therefore never see a write that is not durable.
  * - A failed group left nothing on disk (the batch is atomic). Its writers, and the pending writers that
@@ -108,20 +109,29 @@ export class GroupCommitter {
       }
       this.inFlight = false;
       if (failure) this.fail(group, failure.err);
-      else this.commit(group, events);
+      else {
+        this.commit(group, events);
+        return;
+      }
     }
     if (this.pending.length > 0) this.schedule();
     else if (this.idle()) for (const w of this.idleWaiters.splice(0)) w();
   }
 
+  /**
+   * Makes a durable group visible, then starts the next group (the writes that arrived meanwhile) before this one's
+   * writers hear back: answering a group takes the event loop a while, and the next write should not wait for it.
+   */
   private commit(group: Pending[], events: StorageEvent[]): void {
     for (const { event } of group) {
       const o = this.overlay.get(event.kv.key);
       if (o && o.revision === event.revision) this.overlay.delete(event.kv.key);
     }
     this.deps.apply(events);
+    if (this.pending.length > 0) void this.flush();
     for (const p of group) p.resolve(p.event.kv);
     this.wakeVisible(this.deps.committedRevision());
+    if (this.idle()) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private wakeVisible(committed: number): void {
