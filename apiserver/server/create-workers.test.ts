@@ -76,6 +76,13 @@ describe('create workers', () => {
     expect(outcome).toMatchObject({ type: 'rejected', status: { code: 418 } });
   });
 
+  it('post a burst of requests in messages of at most four', async () => {
+    const workers = pool(1, CRASHING);
+    await waitFor(() => workers.workers().ready === 1, 10_000, 'a ready worker');
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => workers.prepare(request('{}'))));
+    expect(outcomes.map((o) => (o.type === 'rejected' ? o.status.message : o.type))).toEqual(['4', '4', '4', '4', '4', '4', '4', '4', '2', '2']);
+  });
+
   it('stop restarting a worker that keeps dying, and prepare inline from then on', async () => {
     const workers = pool(1, CRASHING);
     for (let i = 0; i < 3; i++) {

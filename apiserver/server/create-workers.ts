@@ -70,6 +70,14 @@ export function inlinePreparer(): CreatePreparer {
 /** The compiled worker script; absent when running from the TypeScript sources (then everything runs inline). */
 const WORKER_SCRIPT = fileURLToPath(new URL('./create-worker.js', import.meta.url));
 
+/**
+ * The most requests posted to a worker in one message. Creates arrive in bursts (a group commit answers many writers
+ * at once, and they send their next requests together): posting a burst in messages of four, rather than as one at
+ * the end of the turn, raised creates/s by about 5 % in paired runs (2 to 6 all did about as well) for about 6 %
+ * more CPU per create.
+ */
+const OUTBOX_MAX = 4;
+
 /** A worker that exits this many times within RESPAWN_WINDOW_MS is not started again (its creates run inline). */
 const MAX_EXITS = 3;
 const RESPAWN_WINDOW_MS = 60_000;
@@ -85,7 +93,10 @@ class Slot {
   ready = false;
   readonly pending = new Map<number, Pending>();
   private exits: number[] = [];
-  /** Requests not posted yet: everything that arrives in one turn of the event loop goes as one message. */
+  /**
+   * Requests not posted yet: those that arrive in one turn of the event loop go together, in messages of up to
+   * OUTBOX_MAX requests, so that the worker starts on the first ones while the event loop still reads the rest.
+   */
   private outbox: WorkerRequest[] = [];
 
   constructor(private readonly pool: WorkerPool) {
@@ -122,11 +133,12 @@ class Slot {
     });
   }
 
-  /** Queues a request for this worker; the queue is posted once the current turn of the event loop is done. */
+  /** Queues a request for this worker; the queue is posted when it holds OUTBOX_MAX, or once the turn is done. */
   send(id: number, req: CreateRequest, pending: Pending): void {
     this.pending.set(id, pending);
     if (this.outbox.length === 0) setImmediate(() => this.flush());
     this.outbox.push(toWorkerRequest(id, req));
+    if (this.outbox.length >= OUTBOX_MAX) this.flush();
   }
 
   private flush(): void {
