@@ -140,10 +140,17 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     reply.header('audit-id', req.id).header('cache-control', 'no-cache, private');
     done();
   });
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (!yamlRequests.has(req) || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
+  // A callback hook, not an async one: every response passes here, and a promise per response is measurable.
+  app.addHook('onSend', (req, reply, payload, done) => {
+    if (!yamlRequests.has(req) || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return done(null, payload);
+    let yaml: string;
+    try {
+      yaml = jsonTextToYaml(payload);
+    } catch (e) {
+      return done(e as Error);
+    }
     reply.header('content-type', 'application/yaml');
-    return jsonTextToYaml(payload);
+    done(null, yaml);
   });
   app.setErrorHandler((err, req, reply) => sendStatus(reply, toApiError(err, req, log)));
   app.setNotFoundHandler((_req, reply) => plainNotFound(reply));

@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AccountCache } from '../registry/admission-inputs.js';
 import { prepareCreateRequest } from './create-prepare.js';
-import { fromWorkerRequest, type WorkerReply, type WorkerRequest } from './create-workers.js';
+import { fromWorkerRequest, toWorkerAnswer, type WorkerReply, type WorkerRequest } from './create-workers.js';
 
 const port = parentPort;
 if (!port) throw new Error('create-worker runs as a worker thread');
@@ -14,9 +14,9 @@ port.on('message', (batch: WorkerRequest[]) => {
   const answers = batch.map((m) => {
     const { id, req } = fromWorkerRequest(m);
     try {
-      return { id, outcome: prepareCreateRequest(req, accounts) };
+      return toWorkerAnswer(id, prepareCreateRequest(req, accounts));
     } catch (e) {
-      return { id, error: { message: (e as Error).message ?? String(e), stack: (e as Error).stack } };
+      return toWorkerAnswer(id, e instanceof Error ? e : new Error(String(e)));
     }
   });
   post({ answers });

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type * as S from '../api/status.js';
 import { AccountCache } from '../registry/admission-inputs.js';
 import { prepareCreateRequest, type CreateOutcome, type CreateRequest } from './create-prepare.js';
 
@@ -55,7 +56,43 @@ export function fromWorkerRequest(m: WorkerRequest): { id: number; req: CreateRe
 }
 
 /** What a worker posts back: that it is ready, or the outcomes (or unexpected failures) of a batch of requests. */
-export type WorkerReply = { ready: true } | { answers: Array<{ id: number; outcome: CreateOutcome } | { id: number; error: { message: string; stack?: string | undefined } }> };
+export type WorkerReply = { ready: true } | { answers: WorkerAnswer[] };
+
+/** An answer as posted back, a flat tuple as requests are: an outcome, or a failure that is not an API error. */
+export type WorkerAnswer =
+  | [id: number, type: 'prepared', warnings: string[], name: string, generated: boolean, text: string, invalid: S.Status | undefined]
+  | [id: number, type: 'rejected', warnings: string[], status: S.Status]
+  | [id: number, type: 'needs-account', name: string]
+  | [id: number, type: 'error', message: string, stack: string | undefined];
+
+/** The answer to request `id`: its outcome, or the error that preparing it threw. */
+export function toWorkerAnswer(id: number, outcome: CreateOutcome | Error): WorkerAnswer {
+  if (outcome instanceof Error) return [id, 'error', outcome.message ?? String(outcome), outcome.stack];
+  switch (outcome.type) {
+    case 'prepared':
+      return [id, 'prepared', outcome.warnings, outcome.name, outcome.generated, outcome.text, outcome.invalid];
+    case 'rejected':
+      return [id, 'rejected', outcome.warnings, outcome.status];
+    case 'needs-account':
+      return [id, 'needs-account', outcome.name];
+  }
+}
+
+/** The outcome an answer carries (built as a fresh literal), or the error to fail its request with. */
+export function fromWorkerAnswer(a: WorkerAnswer): CreateOutcome | Error {
+  switch (a[1]) {
+    case 'prepared': {
+      const [, type, warnings, name, generated, text, invalid] = a;
+      return invalid ? { type, warnings, name, generated, text, invalid } : { type, warnings, name, generated, text };
+    }
+    case 'rejected':
+      return { type: a[1], warnings: a[2], status: a[3] };
+    case 'needs-account':
+      return { type: a[1], name: a[2] };
+    case 'error':
+      return Object.assign(new Error(a[2]), { stack: a[3] });
+  }
+}
 
 /** Prepares on the calling thread. */
 export function inlinePreparer(): CreatePreparer {
@@ -113,10 +150,11 @@ class Slot {
         return;
       }
       for (const a of m.answers) {
-        const p = this.pending.get(a.id);
-        this.pending.delete(a.id);
-        if ('outcome' in a) p?.resolve(a.outcome);
-        else p?.reject(Object.assign(new Error(a.error.message), { stack: a.error.stack }));
+        const p = this.pending.get(a[0]);
+        this.pending.delete(a[0]);
+        const outcome = fromWorkerAnswer(a);
+        if (outcome instanceof Error) p?.reject(outcome);
+        else p?.resolve(outcome);
       }
     });
     worker.on('error', (e) => this.pool.onError(e));
