@@ -67,7 +67,7 @@ export type WorkerAnswer =
 
 /** The answer to request `id`: its outcome, or the error that preparing it threw. */
 export function toWorkerAnswer(id: number, outcome: CreateOutcome | Error): WorkerAnswer {
-  if (outcome instanceof Error) return [id, 'error', outcome.message ?? String(outcome), outcome.stack];
+  if (outcome instanceof Error) return [id, 'error', outcome.message, outcome.stack];
   switch (outcome.type) {
     case 'prepared':
       return [id, 'prepared', outcome.warnings, outcome.name, outcome.generated, outcome.text, outcome.invalid];

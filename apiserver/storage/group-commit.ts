@@ -108,14 +108,11 @@ export class GroupCommitter {
         failure = { err };
       }
       this.inFlight = false;
-      if (failure) this.fail(group, failure.err);
-      else {
-        this.commit(group, events);
-        return;
-      }
+      if (!failure) return this.commit(group, events);
+      this.fail(group, failure.err);
     }
     if (this.pending.length > 0) this.schedule();
-    else if (this.idle()) for (const w of this.idleWaiters.splice(0)) w();
+    else this.wakeIfIdle();
   }
 
   /**
@@ -131,6 +128,11 @@ export class GroupCommitter {
     if (this.pending.length > 0) void this.flush();
     for (const p of group) p.resolve(p.event.kv);
     this.wakeVisible(this.deps.committedRevision());
+    this.wakeIfIdle();
+  }
+
+  /** Resolves the `drain` callers once nothing is pending, scheduled or in flight. */
+  private wakeIfIdle(): void {
     if (this.idle()) for (const w of this.idleWaiters.splice(0)) w();
   }
 
