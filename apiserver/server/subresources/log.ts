@@ -9,6 +9,7 @@ import { rfc3339Error } from '../../api/go-text.js';
 import { emptyLogSource, logContainer, type PodLogOptions } from '../../registry/pod-logs.js';
 import { boolParam, intParam, type Query } from '../query.js';
 import type { HandlerContext, ResourceTarget } from '../resource-handlers.js';
+import { kubeletEndpoint, kubeletLogSource } from './kubelet-logs.js';
 
 /** PodLogOptions from the query (400 for values that do not parse), then upstream ValidatePodLogOptions (422). */
 export function logOptions(q: Query, pod: string): PodLogOptions {
@@ -79,7 +80,7 @@ async function pipe(res: ServerResponse, log: AsyncIterable<string | Uint8Array>
 /**
  * Handles pods/log (upstream LogREST.Get + LogLocation): options are validated, the pod read, the container chosen;
  * a pod not bound to a node has no log location (204, empty); a node that does not exist is its 404; otherwise the
- * log source answers. With `follow` the response stays open until the log ends, the client leaves or the pod goes.
+ * log source answers: the kubelet the node advertises, or (no kubelet) an empty log. With `follow` the response stays open until the log ends, the client leaves or the pod goes.
  */
 export async function handleLog(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<unknown> {
   if (req.method !== 'GET') throw S.methodNotSupported();
@@ -88,9 +89,17 @@ export async function handleLog(ctx: HandlerContext, req: FastifyRequest, reply:
   opts.container = logContainer(pod, opts.container);
   const node = isPlainObject(pod.spec) && typeof pod.spec.nodeName === 'string' ? pod.spec.nodeName : '';
   if (node === '') return reply.code(204).send();
-  await ctx.registry.get(R.nodes, undefined, node);
+  const nodeObj = await ctx.registry.get(R.nodes, undefined, node);
+  const endpoint = kubeletEndpoint(nodeObj);
+  const source = ctx.logs ?? (endpoint ? kubeletLogSource(endpoint) : emptyLogSource);
   const ac = new AbortController();
-  const log = await (ctx.logs ?? emptyLogSource).open(pod, opts, ac.signal);
+  let log: AsyncIterable<string | Uint8Array>;
+  try {
+    log = await source.open(pod, opts, ac.signal);
+  } catch (e) {
+    ac.abort();
+    throw e;
+  }
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { ...reply.getHeaders(), 'content-type': 'text/plain', 'transfer-encoding': 'chunked' } as Record<string, string>);
