@@ -3,6 +3,7 @@
 import fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as S from '../api/status.js';
+import { KUBERNETES_VERSION } from '../api/version.js';
 import type { Registry } from '../registry/store.js';
 import { serialize } from '../registry/codec.js';
 import type { KObject } from '../api/types.js';
@@ -27,7 +28,7 @@ export const MAX_HEADER_BYTES = 1 << 20;
 export const VERSION_INFO = {
   major: '1',
   minor: '32',
-  gitVersion: 'v1.32.4',
+  gitVersion: KUBERNETES_VERSION,
   gitCommit: 'kubeling',
   gitTreeState: 'clean',
   buildDate: '2025-04-22T00:00:00Z',
