@@ -1,7 +1,7 @@
 // Boundary tests for HumanDuration / ShortHumanDuration / translateTimestampSince (contract §6.4 age table).
 
 import { describe, expect, it } from 'vitest';
-import { humanDuration, parseTimestamp, shortHumanDuration, translateTimestampSince } from './duration.js';
+import { humanDuration, parseGoDuration, parseTimestamp, shortHumanDuration, translateTimestampSince } from './duration.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -92,5 +92,14 @@ describe('translateTimestampSince', () => {
     expect(parseTimestamp('2026-11-22T01:43:59.123456Z')).toBe(Date.parse('2026-11-22T01:43:59.123Z'));
     expect(parseTimestamp('0001-01-01T00:00:00Z')).toBeUndefined();
     expect(parseTimestamp(42)).toBeUndefined();
+  });
+});
+
+describe('parseGoDuration', () => {
+  it.each([
+    ['10s', 10_000], ['500ms', 500], ['1m30s', 90_000], ['1.5h', 5_400_000], ['0', 0], ['-2m', -120_000], ['250us', 0.25],
+    ['', undefined], ['10', undefined], ['s', undefined], ['10x', undefined], ['1m 2s', undefined],
+  ])('%s → %s', (s, want) => {
+    expect(parseGoDuration(s)).toBe(want);
   });
 });

@@ -101,3 +101,27 @@ export function translateTimestampSince(ts: string | undefined | null, now: numb
   if (at === undefined) return '<unknown>';
   return humanDuration(now - at);
 }
+
+const GO_UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A Go duration string in milliseconds (time.ParseDuration: `1h30m`, `500ms`, `1.5s`, `-2m`, `0`), or undefined when
+ * it does not parse.
+ */
+export function parseGoDuration(s: string): number | undefined {
+  const m = /^([-+]?)(.*)$/.exec(s.trim());
+  const body = m?.[2] ?? '';
+  if (body === '0') return 0;
+  if (body === '') return undefined;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  let at = 0;
+  while (at < body.length) {
+    re.lastIndex = at;
+    const part = re.exec(body);
+    if (!part) return undefined;
+    total += Number(part[1]) * GO_UNITS[part[2]!]!;
+    at = re.lastIndex;
+  }
+  return m?.[1] === '-' ? -total : total;
+}

@@ -1,0 +1,14 @@
+// The public face of controllers/runtime: the client, watch, informers, work queue, controllers, events and clock.
+
+export { realClock, FakeClock, sleep, type Clock } from './clock.js';
+export { loadKubeconfig, parseKubeconfig, defaultKubeconfigPath, type ClusterConfig } from './kubeconfig.js';
+export { Client, errorOf, type ClientOptions, type DeleteOptions, type ListOptions, type PatchType, type RawResponse, type WriteOptions } from './client.js';
+export { resourcePath, queryString } from './paths.js';
+export { LineDecoder, parseWatchEvent, decodeWatchStream, type WatchEvent } from './watch.js';
+export { Informer, keyOf, splitKey, type ObjectLike, type EventHandler, type InformerDeps, type InformerOptions } from './informer.js';
+export { IndexedStore, type IndexFunc } from './store.js';
+export { WorkQueue } from './workqueue.js';
+export { exponentialRateLimiter, bucketRateLimiter, maxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
+export { newController, type Controller, type ControllerSpec, type ReconcileResult, type Source } from './controller.js';
+export { newEventRecorder, buildEvent, EventCorrelator, type Correlation, type CorrelatorOptions, type EventObject, type EventRecorder, type EventRecorderDeps } from './events.js';
+export { createRuntime, silentLogger, type Logger, type Runtime } from './runtime.js';
