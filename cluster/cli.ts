@@ -8,6 +8,7 @@ const USAGE = `usage: kubeling <command> [flags]
 commands:
   up          start the control plane (all components) and write its kubeconfig
   apiserver   run the API server alone
+  kubelet-sim run simulated nodes (kubelets) against a cluster's kubeconfig
 
 Run 'kubeling <command> --help' for a command's flags (see README.md).`;
 
@@ -18,6 +19,11 @@ async function run(argv: string[]): Promise<number> {
       return up(rest);
     case 'apiserver': {
       const { main } = await import('../apiserver/main.js');
+      await main(rest);
+      return -1;
+    }
+    case 'kubelet-sim': {
+      const { main } = await import('../kubelet-sim/main.js');
       await main(rest);
       return -1;
     }

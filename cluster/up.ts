@@ -14,6 +14,8 @@ export const UP_FLAGS = {
   kubeconfig: { type: 'string', default: '.kubeling/kubeconfig' },
   storage: { type: 'string', default: 'level' },
   'no-fsync': { type: 'boolean', default: false },
+  nodes: { type: 'string', default: '3' },
+  'manifests-dir': { type: 'string', default: '.kubeling/manifests' },
 } as const;
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
@@ -43,7 +45,10 @@ flags:
   --data-dir DIR        LevelDB data directory (default .kubeling/data)
   --kubeconfig FILE     kubeconfig to write (default .kubeling/kubeconfig)
   --storage level|memory  storage backend (default level)
-  --no-fsync            acknowledge writes before they reach the disk`;
+  --no-fsync            acknowledge writes before they reach the disk
+  --nodes N             simulated nodes: one control plane and N-1 workers (default 3; 0 for none)
+  --manifests-dir DIR   static pod manifests, DIR/<node-name>/ per node and DIR/ for every node
+                        (default .kubeling/manifests)`;
 
 /** Runs `kubeling up` until SIGINT/SIGTERM; returns the exit code. */
 export async function up(argv: string[], out: Output = { write: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
@@ -56,6 +61,9 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
   const kubeconfig = resolve(values.kubeconfig);
   const apiArgs = ['apiserver', '--port', values.port, '--bind', values.bind, '--data-dir', resolve(values['data-dir']), '--storage', values.storage];
   if (values['no-fsync']) apiArgs.push('--no-fsync');
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number, got ${values.nodes}`);
+  const simArgs = ['kubelet-sim', '--kubeconfig', kubeconfig, '--nodes', String(nodes), '--control-planes', nodes > 0 ? '1' : '0', '--pod-manifest-path', resolve(values['manifests-dir']), '--id', 'kubeling-up'];
   const children: Child[] = [];
   let stopping = false;
   const stop = async (code: number): Promise<number> => {
@@ -79,6 +87,16 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
         const url = String(msg.url);
         await waitReady(url, 10_000);
         await writeKubeconfig(kubeconfig, url);
+        if (nodes > 0) {
+          const sim = startChild('kubelet-sim', CLI, simArgs, out);
+          children.push(sim);
+          void sim.exited.then((code) => {
+            if (stopping) return;
+            out.write(`[kubeling] kubelet-sim exited with code ${code}; stopping`);
+            void stop(1).then(resolveDone);
+          });
+          await sim.ready;
+        }
         process.stdout.write(`kubeling is ready at ${url} — export KUBECONFIG=${kubeconfig}\n`);
       })
       .catch((e: unknown) => {

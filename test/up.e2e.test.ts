@@ -21,7 +21,7 @@ describe('kubeling up', () => {
     try {
       const port = await freePort();
       const kubeconfig = join(dir, 'kc');
-      const up = await startCli(['up', '--port', String(port), '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig], /ready at/);
+      const up = await startCli(['up', '--port', String(port), '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--manifests-dir', join(dir, 'm')], /ready at/);
       expect(up.line).toBe(`kubeling is ready at http://127.0.0.1:${port} — export KUBECONFIG=${kubeconfig}`);
       const kc = parse(await readFile(kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string } }>; 'current-context': string };
       expect(kc.clusters[0]!.cluster.server).toBe(`http://127.0.0.1:${port}`);
@@ -40,7 +40,7 @@ describe('kubeling up', () => {
     const { dir, cleanup } = await tempDir();
     try {
       const kubeconfig = join(dir, 'kc');
-      const up = await startCli(['up', '--port', '0', '--storage', 'memory', '--no-fsync', '--data-dir', join(dir, 'd'), '--kubeconfig', kubeconfig], /ready at/);
+      const up = await startCli(['up', '--port', '0', '--storage', 'memory', '--no-fsync', '--data-dir', join(dir, 'd'), '--kubeconfig', kubeconfig, '--nodes', '0'], /ready at/);
       const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(up.line)![1]!;
       expect(url).not.toMatch(/:0$/);
       const kc = parse(await readFile(kubeconfig, 'utf8')) as { clusters: Array<{ cluster: { server: string } }> };

@@ -74,11 +74,12 @@ export interface UpCluster {
   stop(): Promise<void>;
 }
 
-/** Starts `kubeling up --port 0` in a temp folder and waits for its ready line. */
+/** Starts `kubeling up --port 0` in a temp folder (static pod manifests in `<dir>/static-pods`) and waits for its ready line. */
 export async function startUp(extra: string[] = []): Promise<UpCluster> {
   const { dir, cleanup } = await tempDir();
   const kubeconfig = join(dir, 'kubeconfig');
-  const started = await startCli(['up', '--port', '0', '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, ...extra], /ready at/);
+  const manifests = extra.includes('--manifests-dir') ? [] : ['--manifests-dir', join(dir, 'static-pods')];
+  const started = await startCli(['up', '--port', '0', '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, ...manifests, ...extra], /ready at/);
   const url = /(http:\/\/[^\s]+)/.exec(started.line)![1]!;
   return {
     url,
