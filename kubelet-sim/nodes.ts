@@ -7,7 +7,7 @@ import type { Node } from '../apiserver/api/types.js';
 import type { Client, Clock, EventRecorder, Logger } from '../controllers/runtime/index.js';
 import type { Heartbeats } from './heartbeat.js';
 import type { NodeSpecConfig } from './node-config.js';
-import { addressesFor, nodeObject, PodIPAllocator, SIMULATED_BY_ANNOTATION, SIMULATE_ANNOTATION } from './node-object.js';
+import { addressesFor, nodeConditions, nodeObject, PodIPAllocator, SIMULATED_BY_ANNOTATION, SIMULATE_ANNOTATION } from './node-object.js';
 
 /** A node this process simulates. */
 export interface SimNode {
@@ -83,6 +83,9 @@ export class NodeSet {
     const node = nodeObject(cfg, addressesFor(cfg.index), this.deps.clock.now(), { kubeletPort: this.deps.kubeletPort, kubeletVersion: this.deps.kubeletVersion, simulatorId: this.deps.simulatorId });
     const meta = node.metadata as { annotations?: Record<string, string> };
     meta.annotations = { ...meta.annotations, [KUBELET_ENDPOINT_ANNOTATION]: this.deps.endpoint };
+    // the simulated network is up from the start: NetworkUnavailable False, as a route controller or CNI writes it
+    const status = node.status as { conditions?: Conditions };
+    status.conditions = nodeConditions(this.deps.clock.now(), status.conditions, { networkUnavailable: false });
     return node;
   }
 

@@ -1,7 +1,7 @@
 // Simulated kubelets as a user sees them through the real kubectl: nodes, pods, failures, logs, static pods, joins.
 
 import { spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, waitFor, type Started } from './support/cluster.js';
@@ -34,7 +34,8 @@ describe.skipIf(!available)('simulated kubelets through kubectl', () => {
     for (const r of rows.slice(1)) expect(r).toMatch(/v1\.32\.4\s+172\.18\.0\.\d+\s+<none>\s+Debian GNU\/Linux 12 \(bookworm\)\s+\S+\s+containerd:\/\/\S+$/);
     const cp = await json('get', 'node', CP);
     expect(cp.spec.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
-    expect(cp.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`)).toEqual(['MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
+    expect(cp.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`)).toEqual(['NetworkUnavailable=False', 'MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
+    for (const n of [CP, 'kubeling-worker', 'kubeling-worker2']) expect((await stat(join(static_, n))).isDirectory()).toBe(true);
     const zones = new Set<string>();
     for (const n of ['kubeling-worker', 'kubeling-worker2']) zones.add((await json('get', 'node', n)).metadata.labels['topology.kubernetes.io/zone']);
     expect(zones.size).toBe(2);
