@@ -73,7 +73,13 @@ export async function startSimulator(rt: Runtime, opts: SimulatorOptions, signal
     recorder: recorder && opts.flags.nodes <= 100 ? recorder : undefined,
     onAdded: (n) => {
       void manifests?.addNode(n.name);
-      for (const p of pods.byIndex('node', n.name)) enqueue(keyOf(p));
+      const onNode = pods.byIndex('node', n.name);
+      // pods already running here (a restarted simulator) keep their IPs, so new pods never get one of them
+      for (const p of onNode) {
+        const ip = p.status?.podIP;
+        if (ip && p.spec?.hostNetwork !== true && p.metadata?.uid) n.ips.restore(p.metadata.uid, ip);
+      }
+      for (const p of onNode) enqueue(keyOf(p));
     },
     onRemoved: (name) => {
       player.forgetNode(name);
