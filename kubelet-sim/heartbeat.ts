@@ -57,6 +57,8 @@ export class Heartbeats {
   /** Nodes waiting for their next beat, in due order (every node has the same interval, so FIFO is due order). */
   private queue: HeartbeatNode[] = [];
   private head = 0;
+  /** Nodes just added: due at once, beaten before the queue (so they start on their own phase). */
+  private fresh: HeartbeatNode[] = [];
   private timer: unknown;
   private timerAt = Infinity;
   private inFlight = 0;
@@ -70,7 +72,7 @@ export class Heartbeats {
     const now = this.deps.clock.now();
     const n: HeartbeatNode = { name, uid, due: now, statusPostedAt: postedAt ?? now, conditions };
     this.nodes.set(name, n);
-    this.queue.push(n);
+    this.fresh.push(n);
     this.wake(now);
   }
 
@@ -102,6 +104,11 @@ export class Heartbeats {
 
   private tick(): void {
     const now = this.deps.clock.now();
+    if (this.fresh.length > 0) {
+      for (const n of this.fresh.splice(0, Math.max(0, this.opts.concurrency - this.inFlight))) {
+        if (this.nodes.get(n.name) === n) this.beat(n, now);
+      }
+    }
     while (this.head < this.queue.length && this.inFlight < this.opts.concurrency) {
       const n = this.queue[this.head]!;
       if (!this.nodes.has(n.name) || this.nodes.get(n.name) !== n) {
@@ -116,8 +123,9 @@ export class Heartbeats {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    const first = this.queue[this.head];
-    if (first && this.inFlight < this.opts.concurrency) this.wake(first.due);
+    if (this.inFlight >= this.opts.concurrency) return;
+    if (this.fresh.length > 0) this.wake(now);
+    else if (this.queue[this.head]) this.wake(this.queue[this.head]!.due);
   }
 
   private beat(n: HeartbeatNode, now: number): void {

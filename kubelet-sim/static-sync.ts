@@ -34,6 +34,9 @@ export interface StaticPodsDeps {
   enqueue(key: string): void;
 }
 
+/** How soon a static pod whose mirror name is held by another pod tries again (upstream kubelet resyncs in 10 s). */
+const NAME_TAKEN_RETRY_MS = 10_000;
+
 const rvOf = (p: Pod | undefined): number => Number(p?.metadata?.resourceVersion ?? 0);
 
 /**
@@ -144,11 +147,17 @@ export class StaticPods {
     this.deps.events.emit(mirror ?? d.pod, d.runtime, result.runtime);
     d.runtime = result.runtime;
     d.pod = { ...d.pod, status: result.status };
+    const wake = result.wakeAt !== undefined ? { requeueAfterMs: Math.max(1, result.wakeAt - now) } : undefined;
+    if (mirror && !isMirrorPod(mirror)) {
+      // a pod of the API holds the mirror's name: never ours to delete; the static pod runs without a mirror
+      this.report(d.node, d.file, `pod "${mirror.metadata?.name}" in namespace "${mirror.metadata?.namespace}" already exists and is not a mirror pod`);
+      return { requeueAfterMs: Math.min(wake?.requeueAfterMs ?? NAME_TAKEN_RETRY_MS, NAME_TAKEN_RETRY_MS) };
+    }
     const current = mirror && !mirror.metadata?.deletionTimestamp && mirrorPodHash(mirror) === d.hash ? mirror : undefined;
     if (mirror && !current) await this.deleteMirror(mirror);
     const live = current ?? (await this.createMirror(key, d, node.uid));
     if (live) await this.publish(key, live, result.status);
-    return result.wakeAt !== undefined ? { requeueAfterMs: Math.max(1, result.wakeAt - now) } : undefined;
+    return wake;
   }
 
   private async deleteMirror(mirror: Pod): Promise<void> {
@@ -166,11 +175,8 @@ export class StaticPods {
       this.mirrors.set(key, created);
       return created;
     } catch (e) {
-      // the old mirror is still being removed: the watch will bring this key back
-      if (isAlreadyExists(e)) {
-        this.deps.enqueue(key);
-        return undefined;
-      }
+      // the name is still taken (the old mirror not yet gone, or another pod): the controller retries, rate-limited
+      if (isAlreadyExists(e)) this.mirrors.delete(key);
       throw e;
     }
   }
