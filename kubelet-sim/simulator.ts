@@ -51,7 +51,8 @@ export async function startSimulator(rt: Runtime, opts: SimulatorOptions, signal
   const heartbeats = new Heartbeats({ client, clock, logger }, { ...DEFAULT_HEARTBEAT, ...opts.heartbeat });
   const pods = rt.informer<Pod>(R.pods, { fieldSelector: 'spec.nodeName!=' });
   const nodeInformer = rt.informer<Node>(R.nodes);
-  const recorder = opts.events ? rt.recorder('kubelet') : undefined;
+  // one recorder for every node of the process: a deep queue and parallel writes stand in for N kubelets' own
+  const recorder = opts.events ? rt.recorder('kubelet', undefined, { queueSize: 20_000, concurrency: 8 }) : undefined;
   const events: PodEventSink = recorder ? recorderSink(recorder) : { emit: () => undefined };
   let enqueue: (key: string) => void = () => undefined;
   let player!: PodPlayer;

@@ -153,3 +153,75 @@ describe('newEventRecorder', () => {
     expect(calls.length).toBeLessThanOrEqual(3);
   });
 });
+
+describe('recorder concurrency and a full queue', () => {
+  /** A client whose creates wait until released, recording which objects are being written at once. */
+  function heldClient() {
+    const inFlight: string[] = [];
+    let maxInFlight = 0;
+    const overlapsPerObject: string[] = [];
+    const releases: Array<() => void> = [];
+    const client = {
+      async create(_r: unknown, obj: EventObject) {
+        const who = obj.involvedObject.name ?? '';
+        if (inFlight.includes(who)) overlapsPerObject.push(who);
+        inFlight.push(who);
+        maxInFlight = Math.max(maxInFlight, inFlight.length);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        inFlight.splice(inFlight.indexOf(who), 1);
+        return { ...obj, metadata: { ...obj.metadata, resourceVersion: '1' } };
+      },
+      async patch(_r: unknown, _ns: string, _n: string, _t: string, body: Partial<EventObject>) {
+        return body;
+      },
+    };
+    const releaseAll = async (): Promise<void> => {
+      while (releases.length > 0) {
+        for (const r of releases.splice(0)) r();
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    return { client: client as unknown as Client, inFlight: () => inFlight.length, maxInFlight: () => maxInFlight, overlapsPerObject, releaseAll };
+  }
+
+  const pod = (n: string): KObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: n, namespace: 'default', uid: n } });
+
+  it('writes up to `concurrency` events at once, but never two about one object', async () => {
+    const h = heldClient();
+    const rec = newEventRecorder(h.client, { component: 'kubelet' }, { clock: new FakeClock(0), concurrency: 3 });
+    for (const n of ['a', 'a', 'b', 'c', 'd', 'b']) rec.event(pod(n), 'Normal', 'Started', `Started ${n} ${Math.random()}`);
+    await new Promise((r) => setImmediate(r));
+    expect(h.inFlight()).toBe(3);
+    const flushed = rec.flush();
+    await h.releaseAll();
+    await flushed;
+    expect(h.maxInFlight()).toBe(3);
+    expect(h.overlapsPerObject).toEqual([]);
+  });
+
+  it('with the default concurrency writes one at a time', async () => {
+    const h = heldClient();
+    const rec = newEventRecorder(h.client, { component: 'kubelet' }, { clock: new FakeClock(0) });
+    for (const n of ['a', 'b', 'c']) rec.event(pod(n), 'Normal', 'Started', 'x');
+    const flushed = rec.flush();
+    await h.releaseAll();
+    await flushed;
+    expect(h.maxInFlight()).toBe(1);
+  });
+
+  it('drops events past the queue size and logs the drops once per 10 s with a count', async () => {
+    const h = heldClient();
+    const clock = new FakeClock(0);
+    const warnings: Array<Record<string, unknown>> = [];
+    const logger = { info() {}, debug() {}, error() {}, warn(o: object) { warnings.push(o as Record<string, unknown>); } };
+    const rec = newEventRecorder(h.client, { component: 'kubelet' }, { clock, logger, queueSize: 2 });
+    for (let i = 0; i < 8; i++) rec.event(pod(`p${i}`), 'Normal', 'Started', 'x'); // 1 in flight, 2 queued, 5 dropped
+    expect(warnings).toHaveLength(1);
+    clock.advance(10_000);
+    rec.event(pod('late'), 'Normal', 'Started', 'x');
+    expect(warnings.map((w) => w.dropped)).toEqual([1, 5]);
+    const flushed = rec.flush();
+    await h.releaseAll();
+    await flushed;
+  });
+});

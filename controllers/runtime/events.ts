@@ -26,6 +26,8 @@ export interface EventRecorderDeps {
   queueSize?: number;
   /** Attempts per write (default 3), with 100 ms doubling waits between. */
   attempts?: number;
+  /** Writes in flight at once (default 1); events about one object are always written one after another. */
+  concurrency?: number;
   correlator?: CorrelatorOptions;
 }
 
@@ -35,8 +37,9 @@ interface Pending {
 }
 
 /**
- * Creates an event recorder for one component (and host). Invariants: events are correlated and written one at a
- * time in the order recorded; a write that fails is retried (`attempts` in all), then dropped and logged; a patch of
+ * Creates an event recorder for one component (and host). Invariants: events are correlated and written in the order
+ * recorded, `concurrency` at once but one at a time per involved object; a write that fails is retried (`attempts`
+ * in all), then dropped and logged; a patch of
  * an event that no longer exists becomes a create. Names are `<involved name>.<hex nanoseconds>`, strictly increasing
  * per recorder (the sub-millisecond part is random so recorders in different processes do not collide).
  */
@@ -46,10 +49,15 @@ export function newEventRecorder(client: Client, source: { component: string; ho
   const queueSize = deps.queueSize ?? 1000;
   const attempts = Math.max(1, deps.attempts ?? 3);
   const correlator = new EventCorrelator(deps.correlator);
+  const concurrency = Math.max(1, deps.concurrency ?? 1);
   const queue: Pending[] = [];
   const idleWaiters: Array<() => void> = [];
-  let sending = false;
+  /** Involved objects with a write in flight (their next events wait, so dedupe sees the write's result). */
+  const busy = new Set<string>();
+  let workers = 0;
   let lastNs = 0n;
+  let dropped = 0;
+  let dropLoggedAt = -Infinity;
 
   const newName = (involvedName: string): string => {
     let ns = BigInt(Math.floor(clock.now())) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
@@ -97,28 +105,63 @@ export function newEventRecorder(client: Client, source: { component: string; ho
     }
   }
 
+  const objectOf = (p: Pending): string => {
+    const o = p.event.involvedObject;
+    return `${o.kind ?? ''}/${o.namespace ?? ''}/${o.name ?? ''}/${o.uid ?? ''}`;
+  };
+
+  /** The first queued event whose object has no write in flight, taken off the queue. */
+  const takeNext = (): Pending | undefined => {
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i]!;
+      if (busy.has(objectOf(p))) continue;
+      queue.splice(i, 1);
+      return p;
+    }
+    return undefined;
+  };
+
   async function drain(): Promise<void> {
-    sending = true;
+    workers++;
     try {
-      for (let p = queue.shift(); p; p = queue.shift()) await send(p);
+      for (let p = takeNext(); p; p = takeNext()) {
+        const id = objectOf(p);
+        busy.add(id);
+        try {
+          await send(p);
+        } finally {
+          busy.delete(id);
+        }
+      }
     } finally {
-      sending = false;
-      for (const w of idleWaiters.splice(0)) w();
+      workers--;
+      // events left behind belong to objects another worker is writing: that worker takes them next
+      if (workers === 0) for (const w of idleWaiters.splice(0)) w();
     }
   }
+
+  /** A full queue drops events; the first drop is logged, then one line with the count at most every 10 s. */
+  const drop = (reason: string, object: string | undefined): void => {
+    dropped++;
+    const now = clock.now();
+    if (now - dropLoggedAt < 10_000) return;
+    logger.warn({ component: source.component, reason, object, dropped }, 'event queue full; events dropped');
+    dropLoggedAt = now;
+    dropped = 0;
+  };
 
   return {
     event(obj, type, reason, message) {
       if (queue.length >= queueSize) {
-        logger.warn({ component: source.component, reason, object: obj.metadata?.name }, 'event queue full; event dropped');
+        drop(reason, obj.metadata?.name);
         return;
       }
       const at = clock.now();
       queue.push({ event: buildEvent(obj, source, type, reason, message, at, newName), at });
-      if (!sending) void drain();
+      if (workers < concurrency) void drain();
     },
     flush() {
-      if (!sending && queue.length === 0) return Promise.resolve();
+      if (workers === 0 && queue.length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };

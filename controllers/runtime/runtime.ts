@@ -5,7 +5,7 @@ import type { KObject } from '../../apiserver/api/types.js';
 import type { Client } from './client.js';
 import { realClock, type Clock } from './clock.js';
 import { newController, type Controller, type ControllerSpec } from './controller.js';
-import { newEventRecorder, type EventRecorder } from './events.js';
+import { newEventRecorder, type EventRecorder, type EventRecorderDeps } from './events.js';
 import { Informer, type InformerOptions } from './informer.js';
 import type { ObjectLike } from './keys.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -21,8 +21,8 @@ export interface Runtime {
   informer<T extends ObjectLike = KObject>(r: ResourceInfo, opts?: InformerOptions): Informer<T>;
   /** A controller using this runtime's clock and logger. */
   controller(spec: ControllerSpec): Controller;
-  /** An event recorder for a component (one per component + host, shared). */
-  recorder(component: string, host?: string): EventRecorder;
+  /** An event recorder for a component (one per component + host, shared; `opts` apply when it is first made). */
+  recorder(component: string, host?: string, opts?: Pick<EventRecorderDeps, 'queueSize' | 'concurrency'>): EventRecorder;
   /** Starts every informer made so far, and each later one as it is made, until `signal` aborts. */
   start(signal: AbortSignal): void;
   /** Resolves when every informer made so far has synced. */
@@ -59,10 +59,10 @@ export function createRuntime(opts: { client: Client; clock?: Clock; logger?: Lo
     controller(spec) {
       return newController(spec, { clock, logger });
     },
-    recorder(component, host) {
+    recorder(component, host, opts) {
       const key = JSON.stringify([component, host ?? '']);
       let rec = recorders.get(key);
-      if (!rec) recorders.set(key, (rec = newEventRecorder(client, host === undefined ? { component } : { component, host }, { clock, logger })));
+      if (!rec) recorders.set(key, (rec = newEventRecorder(client, host === undefined ? { component } : { component, host }, { clock, logger, ...opts })));
       return rec;
     },
     start(signal) {
