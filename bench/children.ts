@@ -1,4 +1,4 @@
-// Child processes of the benchmark (apiserver, echo server): start, wait for their ready line, and always stop them.
+// Child processes of the benchmark (apiserver, echo server, kubelet-sim): start, wait for their ready line, and always stop them.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -52,12 +52,39 @@ function makeChild(name: string, url: string, proc: ChildProcess): ServerChild {
  * Spawns `node [nodeArgs] script [args]` and resolves once it prints a JSON line with `ready: true` and `url`.
  * Its stderr is forwarded, prefixed with `name`. Rejects (and kills it) if it exits or is not ready in `timeoutMs`.
  */
-export function startServerChild(name: string, script: string, args: string[], nodeArgs: string[] = [], timeoutMs = 20_000): Promise<ServerChild> {
-  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  createInterface({ input: proc.stderr! }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
+export async function startServerChild(name: string, script: string, args: string[], nodeArgs: string[] = [], timeoutMs = 20_000): Promise<ServerChild> {
+  const { child } = await startChild(name, script, args, { nodeArgs, timeoutMs, urlKey: 'url' });
+  return child;
+}
+
+/** Options of {@link startChild}. */
+export interface StartChildOptions {
+  nodeArgs?: string[];
+  timeoutMs?: number;
+  /** The ready line's field that holds the child's URL (default `url`). */
+  urlKey?: string;
+  /** Called right after the spawn (e.g. to note the time and pid). */
+  onSpawn?: (pid: number) => void;
+  /** Gets each stderr line instead of it being forwarded (prefixed with the child's name). */
+  onStderr?: (line: string) => void;
+}
+
+/**
+ * Spawns `node [nodeArgs] script [args]` and resolves once its first stdout line is JSON with `ready: true` and a
+ * string at `urlKey`, with that line parsed. Stopped by {@link stopAllChildren} like every child; stderr forwarded.
+ */
+export function startChild(name: string, script: string, args: string[], opts: StartChildOptions = {}): Promise<{ child: ServerChild; ready: Record<string, unknown> }> {
+  const timeoutMs = opts.timeoutMs ?? 20_000;
+  const urlKey = opts.urlKey ?? 'url';
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  opts.onSpawn?.(proc.pid ?? -1);
+  // Known to stopAllChildren from the spawn on (an interrupted run stops a child still starting, too).
+  const child = makeChild(name, '', proc);
+  createInterface({ input: proc.stderr! }).on('line', opts.onStderr ?? ((line) => process.stderr.write(`[${name}] ${line}\n`)));
   return new Promise((resolve, reject) => {
     const fail = (why: string): void => {
       clearTimeout(timer);
+      running.delete(child);
       if (!exited(proc)) proc.kill('SIGKILL');
       reject(new Error(`${name}: ${why}`));
     };
@@ -66,16 +93,17 @@ export function startServerChild(name: string, script: string, args: string[], n
     proc.once('exit', (code, signal) => fail(`exited before ready (code ${code}, signal ${signal})`));
     const lines = createInterface({ input: proc.stdout! });
     lines.once('line', (line) => {
-      let ready: { ready?: unknown; url?: unknown } = {};
+      let ready: Record<string, unknown> = {};
       try {
-        ready = JSON.parse(line) as typeof ready;
+        ready = JSON.parse(line) as Record<string, unknown>;
       } catch {
         // not JSON: handled below
       }
-      if (ready.ready !== true || typeof ready.url !== 'string') return fail(`unexpected first line: ${line}`);
+      if (ready.ready !== true || typeof ready[urlKey] !== 'string') return fail(`unexpected first line: ${line}`);
       clearTimeout(timer);
       proc.removeAllListeners('exit');
-      resolve(makeChild(name, ready.url, proc));
+      (child as { url: string }).url = ready[urlKey] as string;
+      resolve({ child, ready });
     });
   });
 }

@@ -3,6 +3,7 @@
 import type { CpuUse } from './cpu.js';
 import type { LoadResult } from './load.js';
 import type { WatchFanoutResult } from './watch-fanout.js';
+import { cpuLine as kubeletCpuLine, seconds, times, writesLine, type KubeletBench } from './kubelet-checks.js';
 
 /** A measured load phase, with the CPU it used when /proc could be read. */
 export interface Measured extends LoadResult {
@@ -61,6 +62,7 @@ export interface Results {
   list?: ListResult;
   noFsync?: Measured;
   watch?: WatchBench;
+  kubelet?: KubeletBench;
 }
 
 /** One target and whether this run met it (`met` is null when the figures it needs were not measured). */
@@ -72,7 +74,7 @@ export interface Target {
 }
 
 /** The issue's targets: ≥ 5,000 creates/s, ≥ 40% of the bare echo, p99 ≤ 25 ms. */
-export const TARGETS = { createsPerSecond: 5000, echoRatio: 0.4, p99Ms: 25, watchP99Ms: 100, watchRatio: 0.5 } as const;
+export const TARGETS = { createsPerSecond: 5000, echoRatio: 0.4, p99Ms: 25, watchP99Ms: 100, watchRatio: 0.5, nodesReadySeconds: 20, podsRunningSeconds: 20 } as const;
 
 /** kubeling deliveries/s ÷ the bare server's, when the watch phase ran. */
 export function watchRatio(r: Results): number | undefined {
@@ -103,6 +105,22 @@ export function targetsOf(r: Results): Target[] {
     { name: 'creates ÷ echo', want: `>= ${TARGETS.echoRatio * 100}%`, got: ratio === undefined ? 'n/a' : `${(ratio * 100).toFixed(1)}%`, met: ratio === undefined ? null : ratio >= TARGETS.echoRatio },
     { name: 'create p99', want: `<= ${TARGETS.p99Ms} ms`, got: r.creates ? ms(r.creates.latency.p99) : 'n/a', met: r.creates ? r.creates.latency.p99 <= TARGETS.p99Ms : null },
     ...watchTargets(r),
+    ...kubeletTargets(r),
+  ];
+}
+
+/** kubelet-sim: all nodes Ready and all pods Running within their targets, and no Lease stale or node not Ready between. */
+function kubeletTargets(r: Results): Target[] {
+  const k = r.kubelet;
+  if (!k) return [];
+  const run = k.run;
+  const st = run.steady;
+  const beatOk = !!st && st.maxStalenessMs < k.leaseDurationSeconds * 1000 && st.maxGapMs < k.leaseDurationSeconds * 1000 && st.staleLeases === 0 && st.notReadyMax === 0 && st.notReadyChanges === 0;
+  const within = (ms: number | undefined, target: number): boolean => ms !== undefined && ms <= target * 1000;
+  return [
+    { name: 'nodes Ready', want: `<= ${TARGETS.nodesReadySeconds} s`, got: run.nodesReadyMs === undefined ? `${run.nodesReadySeen} of ${run.nodes}` : seconds(run.nodesReadyMs), met: within(run.nodesReadyMs, TARGETS.nodesReadySeconds) },
+    { name: 'heartbeats', want: `lease < ${k.leaseDurationSeconds} s`, got: st ? `${seconds(Math.max(st.maxStalenessMs, st.maxGapMs))}${st.notReadyMax > 0 ? `, ${st.notReadyMax} not Ready` : ''}` : 'n/a', met: st ? beatOk : null },
+    { name: 'pods Running', want: `<= ${TARGETS.podsRunningSeconds} s`, got: run.podsRunningMs === undefined ? `${run.podsRunningSeen} of ${run.pods}` : seconds(run.podsRunningMs), met: run.podCreatesMs === undefined ? null : within(run.podsRunningMs, TARGETS.podsRunningSeconds) },
   ];
 }
 
@@ -149,6 +167,7 @@ export function formatReport(r: Results): string {
   if (r.noFsync) lines.push('apiserver (LevelDB, --no-fsync):', ...loadLines('POST pod (create)', r.noFsync));
   if (r.echo) lines.push('bare fastify echo (parse JSON, echo it back):', ...loadLines('POST pod body', r.echo));
   if (r.watch) lines.push(...watchLines(r.watch, watchRatio(r)));
+  if (r.kubelet) lines.push(...kubeletLines(r.kubelet));
   const ratio = echoRatio(r);
   if (ratio !== undefined) lines.push(`kubeling creates/s ÷ echo req/s: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.echoRatio * 100}%]`);
   const cpu = cpuRatio(r);
@@ -184,5 +203,39 @@ function watchLines(w: WatchBench, ratio: number | undefined): string[] {
     watchRunLine('bare', w.bare),
   ];
   if (ratio !== undefined) lines.push(`kubeling deliveries/s ÷ bare broadcast: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.watchRatio * 100}%]`);
+  return lines;
+}
+
+/** The kubelet phase: each figure beside the same writes made by the bench alone (baseline), and their ratio. */
+export function kubeletLines(k: KubeletBench): string[] {
+  const run = k.run;
+  const b = k.baseline;
+  const n = int(run.nodes);
+  const lines = [`kubelet-sim: ${n} nodes in one process${run.events ? '' : ' (--no-events)'}, apiserver LevelDB fsync on; baseline = the same writes from the bench alone (${k.concurrency} in flight) on a fresh apiserver:`];
+  const ready = run.nodesReadyMs === undefined ? `NOT ALL READY: ${int(run.nodesReadySeen)} of ${n} within the wait` : seconds(run.nodesReadyMs);
+  const readyLine = run.readyLineMs === undefined ? '' : ` (its ready line at ${seconds(run.readyLineMs)})`;
+  const regBase = b ? `   baseline ${n} Node + ${n} Lease POSTs: ${seconds(b.registerMs)} (${seconds(b.registerNodesMs)} + ${seconds(b.registerLeasesMs)}) → ${times(run.nodesReadyMs, b.registerMs)} (the Node POSTs alone → ${times(run.nodesReadyMs, b.registerNodesMs)})` : '';
+  lines.push(`  nodes Ready (spawn → all ${n} Ready=True on a watch): ${ready}${readyLine}   [target <= ${TARGETS.nodesReadySeconds} s]${regBase}`);
+  if (run.registration) lines.push(`      spawn → all Ready: ${kubeletCpuLine(run.registration)}; ${writesLine(run.registration.writes, run.registration.seconds)}${b?.registerApiCores !== undefined ? `; baseline apiserver ${b.registerApiCores.toFixed(2)} cores` : ''}`);
+  const st = run.steady;
+  if (st) {
+    const rss = (v: number | undefined): string => (v === undefined ? 'n/a' : mib(v));
+    lines.push(`  steady heartbeating, ${st.seconds.toFixed(0)} s (${st.samples} samples): ${kubeletCpuLine(st.use)} (mean); max RSS kubelet-sim ${rss(st.simRssMaxBytes)}, apiserver ${rss(st.apiRssMaxBytes)}`);
+    const bad = st.staleLeases > 0 || st.notReadyMax > 0 || st.notReadyChanges > 0;
+    const faults = bad ? `   FAULTS: ${int(st.staleLeases)} stale node sightings, up to ${int(st.notReadyMax)} nodes not Ready, ${int(st.notReadyChanges)} Ready → not Ready` : '';
+    const missing = st.missingLeasesFirst > 0 || st.missingLeasesLast > 0 ? `; nodes without a Lease at the first sample ${int(st.missingLeasesFirst)}, at the last ${int(st.missingLeasesLast)}` : '';
+    lines.push(`      lease renewals ${int(st.renewalsPerSecond)}/s; max staleness ${seconds(st.maxStalenessMs)} (later of Lease renewTime and Ready heartbeat, lists every 5 s; Leases alone ${seconds(st.maxLeaseAgeMs)}), longest time between renewals of a Lease ${seconds(st.maxGapMs)} (watch)   [must stay < ${k.leaseDurationSeconds} s]; nodes not Ready at any sample: ${int(st.notReadyMax)}${missing}${faults}`);
+    lines.push(`      ${writesLine(st.use.writes, st.seconds)}`);
+  }
+  if (run.podCreatesMs !== undefined) {
+    const p = int(run.pods);
+    const running = run.podsRunningMs === undefined ? `NOT ALL RUNNING: ${int(run.podsRunningSeen)} of ${p} within the wait` : seconds(run.podsRunningMs);
+    const errs = run.podCreateErrors > 0 ? `   ${run.podCreateErrors} CREATE ERRORS (first: ${run.firstError ?? '?'})` : '';
+    const podBase = b ? `   baseline ${p} pod POSTs + ${p} status PATCHes: ${seconds(b.podCreatesMs + b.podPatchesMs)} (${seconds(b.podCreatesMs)} + ${seconds(b.podPatchesMs)}) → ${times(run.podsRunningMs, b.podCreatesMs + b.podPatchesMs)}` : '';
+    lines.push(`  pods Running (first create → all ${p} Running, Ready=True): ${running}, the creates alone ${seconds(run.podCreatesMs)}   [target <= ${TARGETS.podsRunningSeconds} s]${podBase}${errs}`);
+    if (run.podStart) lines.push(`      first create → all Running: ${kubeletCpuLine(run.podStart)}; ${writesLine(run.podStart.writes, run.podStart.seconds)}${b?.podsApiCores !== undefined ? `; baseline apiserver ${b.podsApiCores.toFixed(2)} cores` : ''}`);
+  }
+  if (b && b.errors > 0) lines.push(`  baseline ERRORS ${b.errors} (first: ${b.firstError ?? '?'})`);
+  if (run.simLog?.length) lines.push(`  kubelet-sim log lines: ${run.simLog.map((l) => `"${l.msg}" ×${int(l.count)}`).join(', ')}`);
   return lines;
 }

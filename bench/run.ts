@@ -18,11 +18,13 @@ import { cpuRatio, echoRatio, formatReport, formatTargets, targetsOf, watchRatio
 import { timeList, timePaginatedList } from './list.js';
 import { rssBytes, runWatchFanout, type Stage } from './watch-fanout.js';
 import type { WatchBench, WatchRun } from './report.js';
+import { benchKubelet } from './kubelet.js';
 
 // Flags (or BENCH_* variables): --seconds 6 --warmup 2 --connections 32 --list-pods 10000 --noise-retries 1
-//   --phases echo,creates,gets,list,nofsync,watch   --cpu-prof-dir DIR (profile every apiserver child, print a summary)
+//   --phases echo,creates,gets,list,nofsync,watch,kubelet   --cpu-prof-dir DIR (profile every apiserver child, print a summary)
 //   --watchers 1000 --watch-rate 200 --watch-seconds 5 (the watch fan-out phase)
-const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch'] as const;
+//   --kubelet-nodes 5000 --kubelet-pods 10000 --kubelet-steady-seconds 300 --kubelet-no-events (the kubelet-sim phase, run last)
+const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch', 'kubelet'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** The bench's settings (flags, with BENCH_* environment variables as defaults). */
@@ -38,6 +40,11 @@ interface Config {
   watchers: number;
   watchRate: number;
   watchSeconds: number;
+  kubeletNodes: number;
+  kubeletPods: number;
+  kubeletSteadySeconds: number;
+  /** Run the simulator with --no-events (by default it writes its kubelet events, as a user runs it). */
+  kubeletNoEvents: boolean;
 }
 
 const CLI = fileURLToPath(new URL('../cluster/cli.js', import.meta.url));
@@ -59,6 +66,10 @@ function parseConfig(argv: string[]): Config {
       watchers: { type: 'string', default: env.BENCH_WATCHERS ?? '1000' },
       'watch-rate': { type: 'string', default: env.BENCH_WATCH_RATE ?? '200' },
       'watch-seconds': { type: 'string', default: env.BENCH_WATCH_SECONDS ?? '5' },
+      'kubelet-nodes': { type: 'string', default: env.BENCH_KUBELET_NODES ?? '5000' },
+      'kubelet-pods': { type: 'string', default: env.BENCH_KUBELET_PODS ?? '10000' },
+      'kubelet-steady-seconds': { type: 'string', default: env.BENCH_KUBELET_STEADY_SECONDS ?? '300' },
+      'kubelet-no-events': { type: 'boolean', default: ['1', 'true'].includes(env.BENCH_KUBELET_NO_EVENTS ?? '') },
     },
     strict: true,
   });
@@ -82,6 +93,10 @@ function parseConfig(argv: string[]): Config {
     watchers: Math.max(1, Math.floor(num('watchers', values.watchers))),
     watchRate: Math.max(1, num('watch-rate', values['watch-rate'])),
     watchSeconds: Math.max(0.1, num('watch-seconds', values['watch-seconds'])),
+    kubeletNodes: Math.max(1, Math.floor(num('kubelet-nodes', values['kubelet-nodes']))),
+    kubeletPods: Math.floor(num('kubelet-pods', values['kubelet-pods'])),
+    kubeletSteadySeconds: num('kubelet-steady-seconds', values['kubelet-steady-seconds']),
+    kubeletNoEvents: values['kubelet-no-events'],
   };
   if (values['cpu-prof-dir']) cfg.cpuProfDir = resolve(values['cpu-prof-dir']);
   return cfg;
@@ -356,6 +371,10 @@ async function main(argv: string[]): Promise<void> {
     }
     if (cfg.phases.has('nofsync')) out.noFsync = await benchNoFsync(cfg, dir);
     if (cfg.phases.has('watch')) out.watch = await benchWatch(cfg, dir);
+    if (cfg.phases.has('kubelet')) {
+      const nodeArgs = cfg.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.cpuProfDir}`] : [];
+      out.kubelet = await benchKubelet({ cli: CLI, dir: join(dir, 'kubelet'), nodes: cfg.kubeletNodes, pods: cfg.kubeletPods, steadySeconds: cfg.kubeletSteadySeconds, noEvents: cfg.kubeletNoEvents, concurrency: cfg.connections, nodeArgs });
+    }
   } finally {
     await stopAllChildren();
     await rm(dir, { recursive: true, force: true });
