@@ -223,6 +223,21 @@ describe('Heartbeats', () => {
     expect(api.times('patch')).toEqual([0, 60_000]);
   });
 
+  it('corrects what another component wrote on the Node (Ready Unknown) at the next beat', async () => {
+    const clock = new FakeClock(T0);
+    const api = new FakeLeaseApi(clock);
+    let seen = ready(T0);
+    hb = new Heartbeats({ client: api.client(), clock, logger: recordingLogger(), observed: () => seen }, { ...OPTS, statusReportMs: 60_000 });
+    hb.add('n1', 'u1', ready(T0));
+    await run(clock, 15_000);
+    expect(api.times('patch')).toEqual([]);
+    seen = seen.map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' } : c));
+    await run(clock, 10_000);
+    expect(api.times('patch')).toEqual([20_000]);
+    const body = api.calls.find((c) => c.op === 'patch')!.body as { status: { conditions: { type: string; status: string; reason: string }[] } };
+    expect(body.status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'KubeletReady' });
+  });
+
   it('counts the report period from the postedAt it is given', async () => {
     const { clock, api, hb } = setup({ statusReportMs: 60_000 });
     hb.add('n1', 'u1', ready(T0), T0 - 55_000);

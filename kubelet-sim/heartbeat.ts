@@ -64,7 +64,15 @@ export class Heartbeats {
   private inFlight = 0;
   private stopped = false;
 
-  constructor(private readonly deps: { client: Client; clock: Clock; logger: Logger }, private readonly opts: HeartbeatOptions = DEFAULT_HEARTBEAT) {}
+  /**
+   * @param deps.observed the node's conditions as the API has them now (from a watch), when known: what another
+   *   component wrote there (a node lifecycle controller's `Unknown`) is then corrected at the next beat, as the
+   *   kubelet compares its status with the Node it reads back.
+   */
+  constructor(
+    private readonly deps: { client: Client; clock: Clock; logger: Logger; observed?: (node: string) => HeartbeatNode['conditions'] | undefined },
+    private readonly opts: HeartbeatOptions = DEFAULT_HEARTBEAT,
+  ) {}
 
   /** Starts heartbeating a node; its first lease is written at once. */
   add(name: string, uid: string, conditions: HeartbeatNode['conditions'], postedAt?: number): void {
@@ -143,8 +151,9 @@ export class Heartbeats {
     const { client, logger } = this.deps;
     try {
       await this.renewLease(n, now);
-      const conditions = nodeConditions(now, n.conditions);
-      const changed = conditions.some((c, i) => c.status !== n.conditions[i]?.status || c.type !== n.conditions[i]?.type);
+      const base = this.deps.observed?.(n.name) ?? n.conditions;
+      const conditions = nodeConditions(now, base);
+      const changed = conditions.length !== base.length || conditions.some((c, i) => c.status !== base[i]?.status || c.type !== base[i]?.type || c.reason !== base[i]?.reason);
       if (changed || now - n.statusPostedAt >= this.opts.statusReportMs) {
         await client.patch(R.nodes, undefined, n.name, 'strategic', { status: { conditions } }, { subresource: 'status' });
         n.conditions = conditions;

@@ -48,9 +48,10 @@ export interface Simulator {
 /** Starts a simulator on a runtime whose informers it creates and starts; resolves once its nodes are registered. */
 export async function startSimulator(rt: Runtime, opts: SimulatorOptions, signal: AbortSignal): Promise<Simulator> {
   const { client, clock, logger } = rt;
-  const heartbeats = new Heartbeats({ client, clock, logger }, { ...DEFAULT_HEARTBEAT, ...opts.heartbeat });
   const pods = rt.informer<Pod>(R.pods, { fieldSelector: 'spec.nodeName!=' });
   const nodeInformer = rt.informer<Node>(R.nodes);
+  const observed = (name: string): NonNullable<NonNullable<Node['status']>['conditions']> | undefined => nodeInformer.get(undefined, name)?.status?.conditions;
+  const heartbeats = new Heartbeats({ client, clock, logger, observed }, { ...DEFAULT_HEARTBEAT, ...opts.heartbeat });
   // one recorder for every node of the process: a deep queue and parallel writes stand in for N kubelets' own
   const recorder = opts.events ? rt.recorder('kubelet', undefined, { queueSize: 20_000, concurrency: 8 }) : undefined;
   const events: PodEventSink = recorder ? recorderSink(recorder) : { emit: () => undefined };
