@@ -32,9 +32,13 @@ describe.skipIf(!available)('simulated kubelets through kubectl', () => {
     expect(rows[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\s+INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME$/);
     expect(rows.slice(1).map((r) => r.split(/\s+/).slice(0, 3).join(' '))).toEqual([`${CP} Ready control-plane`, 'kubeling-worker Ready <none>', 'kubeling-worker2 Ready <none>']);
     for (const r of rows.slice(1)) expect(r).toMatch(/v1\.32\.4\s+172\.18\.0\.\d+\s+<none>\s+Debian GNU\/Linux 12 \(bookworm\)\s+\S+\s+containerd:\/\/\S+$/);
-    const cp = await json('get', 'node', CP);
-    expect(cp.spec.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
-    expect(cp.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`)).toEqual(['NetworkUnavailable=False', 'MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
+    // admission taints every new Node not-ready:NoSchedule; the node lifecycle controller removes it once it sees Ready
+    const cp = await waitFor(async () => {
+      const n = await json('get', 'node', CP);
+      return n.spec.taints?.length === 1 ? n : undefined;
+    }, 15_000, 'the not-ready taint to go');
+    expect(cp!.spec.taints).toEqual([{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }]);
+    expect(cp!.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`)).toEqual(['NetworkUnavailable=False', 'MemoryPressure=False', 'DiskPressure=False', 'PIDPressure=False', 'Ready=True']);
     for (const n of [CP, 'kubeling-worker', 'kubeling-worker2']) expect((await stat(join(static_, n))).isDirectory()).toBe(true);
     const zones = new Set<string>();
     for (const n of ['kubeling-worker', 'kubeling-worker2']) zones.add((await json('get', 'node', n)).metadata.labels['topology.kubernetes.io/zone']);

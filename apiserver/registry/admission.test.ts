@@ -1,8 +1,8 @@
-// Table tests for pod admission: ServiceAccount, Priority and DefaultTolerationSeconds, with upstream's 403 texts.
+// Table tests for admission: pods (ServiceAccount, Priority, DefaultTolerationSeconds, upstream's 403 texts), nodes (TaintNodesByCondition).
 
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../api/types.js';
-import { addDefaultTolerations, admitPodCreate, admitPodUpdate, serviceAccountNameFor } from './admission.js';
+import { addDefaultTolerations, admitNodeCreate, admitPodCreate, admitPodUpdate, serviceAccountNameFor } from './admission.js';
 
 type Json = Record<string, unknown>;
 const pod = (spec: Json, annotations?: Record<string, string>): KObject => ({
@@ -140,5 +140,22 @@ describe('pod admission on update', () => {
     const next = pod({ priority: 5, containers: [] });
     admitPodUpdate(next, pod({ priority: 0, containers: [] }));
     expect((next.spec as Json).priority).toBe(5);
+  });
+});
+
+describe('TaintNodesByCondition admission on Node create', () => {
+  const NR = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
+  it.each<[string, Json | undefined, unknown[]]>([
+    ['no spec', undefined, [NR]],
+    ['no taints', {}, [NR]],
+    ['appended after the node\'s own', { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }, [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }, NR]],
+    ['already present (kept as is, with its value and time)', { taints: [{ key: 'node.kubernetes.io/not-ready', value: 'x', effect: 'NoSchedule', timeAdded: '2024-01-01T00:00:00Z' }] },
+      [{ key: 'node.kubernetes.io/not-ready', value: 'x', effect: 'NoSchedule', timeAdded: '2024-01-01T00:00:00Z' }]],
+    ['the same key with another effect does not count', { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }] },
+      [{ key: 'node.kubernetes.io/not-ready', effect: 'NoExecute' }, NR]],
+  ])('%s', (_name, spec, want) => {
+    const node: KObject = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, ...(spec ? { spec } : {}) };
+    expect(admitNodeCreate(node)).toBeUndefined();
+    expect((node.spec as Json).taints).toEqual(want);
   });
 });

@@ -1,4 +1,4 @@
-// The mutating admission a default kube-apiserver 1.32 applies to pods: ServiceAccount, Priority, DefaultTolerationSeconds.
+// The mutating admission a default kube-apiserver 1.32 applies: pods (ServiceAccount, Priority, DefaultTolerationSeconds), nodes (TaintNodesByCondition).
 
 import * as S from '../api/status.js';
 import { isPlainObject, type KObject } from '../api/types.js';
@@ -187,4 +187,17 @@ export function admitPodUpdate(pod: KObject, old: KObject): void {
     if ((spec[k] === undefined || spec[k] === null) && before[k] !== undefined) spec[k] = before[k];
   }
   addDefaultTolerations(pod);
+}
+
+/**
+ * Upstream TaintNodesByCondition admission on Node create (plugin/pkg/admission/nodetaint): unless the node already
+ * has a taint with key `node.kubernetes.io/not-ready` and effect NoSchedule, append `{key, effect: NoSchedule}` (no
+ * value, no timeAdded). The node lifecycle controller removes it once the node reports Ready. Never denies.
+ */
+export function admitNodeCreate(node: KObject): undefined {
+  const spec = (obj(node.spec) ?? (node.spec = {})) as Obj;
+  const taints = list(spec.taints);
+  const present = taints.some((t) => obj(t)?.key === NOT_READY && obj(t)?.effect === 'NoSchedule');
+  if (!present) spec.taints = [...taints, { key: NOT_READY, effect: 'NoSchedule' }];
+  return undefined;
 }

@@ -3,7 +3,7 @@
 import type { ApiError, FieldError } from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
-import { admitPodCreate, admitPodUpdate, type PodAdmissionInputs } from './admission.js';
+import { admitNodeCreate, admitPodCreate, admitPodUpdate, type PodAdmissionInputs } from './admission.js';
 import {
   TEMPLATE_GENERATION, defaultDaemonSet, defaultPersistentVolumeClaim, defaultPod, defaultSecret, defaultStatefulSet,
   dropStatefulSetDisabledFields, podQOSClass, templateGenerationOf,
@@ -118,6 +118,7 @@ const STRATEGIES: Record<string, Strategy> = {
   nodes: {
     tracksGeneration: false,
     allowUnconditionalUpdate: true,
+    admitCreate: (obj) => admitNodeCreate(obj),
     validate: validateNodeTaints,
     validateUpdate: validateNodeTaints,
   },

@@ -1,0 +1,95 @@
+// The controller's writes: node taint swaps and condition posts, pod status conditions, pod deletion.
+
+import { R } from '../../apiserver/api/resources.js';
+import { isConflict, isNotFound } from '../../apiserver/api/status.js';
+import type { Node, Pod, Taint } from '../../apiserver/api/types.js';
+import type { Client, EventRecorder } from '../runtime/index.js';
+import type { NodeCondition } from './health.js';
+import { rfc3339 } from './health.js';
+import { swapTaints } from './taints.js';
+
+/** The part of the client these writes use (tests pass a recording fake). */
+export type WriteClient = Pick<Client, 'get' | 'patch' | 'delete'>;
+
+const ATTEMPTS = 5;
+
+/**
+ * Upstream SwapNodeControllerTaint: reads the live node, removes taints matching `remove` and adds `add` (timeAdded
+ * now), patching the whole taint list with the read resourceVersion as a precondition; a conflict re-reads (5 tries).
+ * Resolves true when the node has the wanted taints (or is gone), false when every try conflicted.
+ */
+export async function swapNodeTaints(client: WriteClient, name: string, add: Taint[], remove: Taint[], now: number): Promise<boolean> {
+  for (let i = 0; i < ATTEMPTS; i++) {
+    let live: Node;
+    try {
+      live = await client.get<Node>(R.nodes, undefined, name);
+    } catch (e) {
+      if (isNotFound(e)) return true;
+      throw e;
+    }
+    const taints = swapTaints(live.spec?.taints, add, remove, rfc3339(now));
+    if (!taints) return true;
+    try {
+      await client.patch(R.nodes, undefined, name, 'merge', { metadata: { resourceVersion: live.metadata?.resourceVersion }, spec: { taints: taints.length ? taints : null } });
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return true;
+      if (!isConflict(e)) throw e;
+    }
+  }
+  return false;
+}
+
+/** Posts a node's whole condition list to its status, with the cached resourceVersion as a precondition (UpdateStatus). */
+export async function postNodeConditions(client: WriteClient, node: Node, conditions: NodeCondition[]): Promise<void> {
+  const name = node.metadata?.name ?? '';
+  await client.patch(R.nodes, undefined, name, 'merge', { metadata: { resourceVersion: node.metadata?.resourceVersion }, status: { conditions } }, { subresource: 'status' });
+}
+
+/** A pod condition written by a controller: a strategic merge of one condition (merge key `type`). */
+export interface PodConditionWrite {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+/**
+ * Upstream UpdatePodCondition + PatchPodStatus for one condition: nothing when the pod already has it with the same
+ * status, reason and message; lastTransitionTime is now when the status changes, else kept. The pod's uid rides along
+ * so the write never lands on a recreated pod. Resolves false when nothing was written.
+ */
+export async function patchPodCondition(client: WriteClient, pod: Pod, cond: PodConditionWrite, now: number, extraStatus: Record<string, unknown> = {}): Promise<boolean> {
+  const old = pod.status?.conditions?.find((c) => c.type === cond.type);
+  const same = old && old.status === cond.status && (cond.reason === undefined || old.reason === cond.reason) && (cond.message === undefined || old.message === cond.message);
+  if (same && Object.keys(extraStatus).length === 0) return false;
+  const lastTransitionTime = old && old.status === cond.status ? old.lastTransitionTime : rfc3339(now);
+  const body = { metadata: { uid: pod.metadata?.uid }, status: { ...extraStatus, conditions: [{ ...cond, lastTransitionTime }] } };
+  await client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', body, { subresource: 'status' });
+  return true;
+}
+
+/**
+ * Upstream MarkPodsNotReady: each pod on the node that has a Ready condition not yet False gets Ready=False (only
+ * Ready; ContainersReady is the kubelet's) and a Warning NodeNotReady event. Resolves false when a write failed.
+ */
+export async function markPodsNotReady(client: WriteClient, recorder: EventRecorder, pods: readonly Pod[], nodeName: string, now: number): Promise<boolean> {
+  let ok = true;
+  for (const pod of pods) {
+    if (pod.spec?.nodeName !== nodeName) continue;
+    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
+    if (!ready || ready.status === 'False') continue;
+    try {
+      await patchPodCondition(client, pod, { type: 'Ready', status: 'False' }, now);
+      recorder.event(podRef(pod), 'Warning', 'NodeNotReady', 'Node is not ready');
+    } catch (e) {
+      if (!isNotFound(e)) ok = false;
+    }
+  }
+  return ok;
+}
+
+/** An event reference to a pod (cached list items carry no kind). */
+export function podRef(pod: Pod): { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string; uid?: string } } {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, uid: pod.metadata?.uid } };
+}
