@@ -9,6 +9,7 @@ commands:
   up          start the control plane (all components) and write its kubeconfig
   apiserver   run the API server alone
   kubelet-sim run simulated nodes (kubelets) against a cluster's kubeconfig
+  controller-manager  run the garbage collector, node lifecycle and pod GC controllers
 
 Run 'kubeling <command> --help' for a command's flags (see README.md).`;
 
@@ -24,6 +25,11 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'kubelet-sim': {
       const { main } = await import('../kubelet-sim/main.js');
+      await main(rest);
+      return -1;
+    }
+    case 'controller-manager': {
+      const { main } = await import('./controller-manager/main.js');
       await main(rest);
       return -1;
     }

@@ -16,6 +16,9 @@ export const UP_FLAGS = {
   'no-fsync': { type: 'boolean', default: false },
   nodes: { type: 'string', default: '3' },
   'manifests-dir': { type: 'string', default: '.kubeling/manifests' },
+  'node-monitor-period': { type: 'string', default: '5s' },
+  'node-monitor-grace-period': { type: 'string', default: '40s' },
+  'heartbeat-interval': { type: 'string', default: '10s' },
 } as const;
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
@@ -48,7 +51,10 @@ flags:
   --no-fsync            acknowledge writes before they reach the disk
   --nodes N             simulated nodes: one control plane and N-1 workers (default 3; 0 for none)
   --manifests-dir DIR   static pod manifests, DIR/<node-name>/ per node and DIR/ for every node
-                        (default .kubeling/manifests)`;
+                        (default .kubeling/manifests)
+  --node-monitor-period D        how often the node lifecycle controller checks nodes (default 5s)
+  --node-monitor-grace-period D  a node silent this long turns Unknown and is tainted unreachable (default 40s)
+  --heartbeat-interval D         how often the simulated nodes renew their Lease (default 10s)`;
 
 /** Runs `kubeling up` until SIGINT/SIGTERM; returns the exit code. */
 export async function up(argv: string[], out: Output = { write: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
@@ -63,7 +69,8 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
   if (values['no-fsync']) apiArgs.push('--no-fsync');
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number, got ${values.nodes}`);
-  const simArgs = ['kubelet-sim', '--kubeconfig', kubeconfig, '--nodes', String(nodes), '--control-planes', nodes > 0 ? '1' : '0', '--pod-manifest-path', resolve(values['manifests-dir']), '--id', 'kubeling-up'];
+  const cmArgs = ['controller-manager', '--kubeconfig', kubeconfig, '--node-monitor-period', values['node-monitor-period'], '--node-monitor-grace-period', values['node-monitor-grace-period']];
+  const simArgs = ['kubelet-sim', '--kubeconfig', kubeconfig, '--nodes', String(nodes), '--control-planes', nodes > 0 ? '1' : '0', '--pod-manifest-path', resolve(values['manifests-dir']), '--id', 'kubeling-up', '--heartbeat-interval', values['heartbeat-interval']];
   const children: Child[] = [];
   let stopping = false;
   const stop = async (code: number): Promise<number> => {
@@ -75,6 +82,16 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
     const onSignal = (): void => void stop(0).then(resolveDone);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    const startComponent = (name: string, args: string[]): Child => {
+      const child = startChild(name, CLI, args, out);
+      children.push(child);
+      void child.exited.then((code) => {
+        if (stopping) return;
+        out.write(`[kubeling] ${name} exited with code ${code}; stopping`);
+        void stop(1).then(resolveDone);
+      });
+      return child;
+    };
     const api = startChild('apiserver', CLI, apiArgs, out);
     children.push(api);
     void api.exited.then((code) => {
@@ -87,16 +104,9 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
         const url = String(msg.url);
         await waitReady(url, 10_000);
         await writeKubeconfig(kubeconfig, url);
-        if (nodes > 0) {
-          const sim = startChild('kubelet-sim', CLI, simArgs, out);
-          children.push(sim);
-          void sim.exited.then((code) => {
-            if (stopping) return;
-            out.write(`[kubeling] kubelet-sim exited with code ${code}; stopping`);
-            void stop(1).then(resolveDone);
-          });
-          await sim.ready;
-        }
+        const started = [startComponent('controller-manager', cmArgs)];
+        if (nodes > 0) started.push(startComponent('kubelet-sim', simArgs));
+        await Promise.all(started.map((c) => c.ready));
         process.stdout.write(`kubeling is ready at ${url} — export KUBECONFIG=${kubeconfig}\n`);
       })
       .catch((e: unknown) => {

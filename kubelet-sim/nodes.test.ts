@@ -260,15 +260,22 @@ describe('NodeSet.maybeAdopt', () => {
     expect([...a.warnings, ...b.warnings]).toEqual([]);
   });
 
-  it('a stale copy of the Node (modified since) is not adopted, and can be adopted once seen again', async () => {
+  it('a stale copy of the Node (modified since, e.g. tainted by a controller) is read again and adopted, keeping the change', async () => {
     const created = await userNode('edge-8', { [SIMULATE_ANNOTATION]: 'true' });
     await client.patch(R.nodes, undefined, 'edge-8', 'merge', { metadata: { labels: { team: 'red' } } });
     const h = harness();
     await h.set.maybeAdopt(created, planFor);
-    expect(h.set.has('edge-8')).toBe(false);
-    await h.set.maybeAdopt(await getNode('edge-8'), planFor);
     expect(h.set.has('edge-8')).toBe(true);
     expect((await getNode('edge-8')).metadata?.labels?.team).toBe('red');
+  });
+
+  it('a stale copy is not adopted when the fresh read shows another simulator claimed it', async () => {
+    const created = await userNode('edge-11', { [SIMULATE_ANNOTATION]: 'true' });
+    await client.patch(R.nodes, undefined, 'edge-11', 'merge', { metadata: { annotations: { [SIMULATED_BY_ANNOTATION]: 'someone-else' } } });
+    const h = harness();
+    await h.set.maybeAdopt(created, planFor);
+    expect(h.set.has('edge-11')).toBe(false);
+    expect((await getNode('edge-11')).metadata?.annotations?.[SIMULATED_BY_ANNOTATION]).toBe('someone-else');
   });
 
   it('a Node deleted before the claim is not adopted, and nothing is thrown', async () => {

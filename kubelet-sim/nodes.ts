@@ -167,7 +167,18 @@ export class NodeSet {
     if (a[SIMULATE_ANNOTATION] !== 'true' || (a[SIMULATED_BY_ANNOTATION] && a[SIMULATED_BY_ANNOTATION] !== this.deps.simulatorId)) return;
     this.claiming.add(name);
     try {
-      if (await this.takeOver(node, this.fresh(plan(name)))) this.deps.logger.info({ node: name }, 'adopted node');
+      // another writer (a controller tainting the new node) may change it between our read and our claim: read
+      // it again and retry while it is still unclaimed
+      let current: Node | undefined = node;
+      for (let attempt = 0; current && attempt < 5; attempt++) {
+        if (await this.takeOver(current, this.fresh(plan(name)))) {
+          this.deps.logger.info({ node: name }, 'adopted node');
+          return;
+        }
+        current = await this.deps.client.get<Node>(R.nodes, undefined, name).catch(() => undefined);
+        const by = current?.metadata?.annotations?.[SIMULATED_BY_ANNOTATION];
+        if (!current || current.metadata?.deletionTimestamp || (by && by !== this.deps.simulatorId)) return;
+      }
     } catch (e) {
       this.deps.logger.warn({ node: name, err: (e as Error).message }, 'adopting node failed');
     } finally {

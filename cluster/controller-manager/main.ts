@@ -1,0 +1,130 @@
+// `kubeling controller-manager`: one process running the cluster's generic controllers on shared informers.
+
+import { setMaxListeners } from 'node:events';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { Client, createRuntime, loadKubeconfig, parseGoDuration } from '../../controllers/runtime/index.js';
+import { startGarbageCollector } from '../../controllers/gc/main.js';
+import { startNodeLifecycle } from '../../controllers/nodelifecycle/main.js';
+import { startPodGC } from '../../controllers/podgc/main.js';
+
+/** The controllers this process can run, as `--controllers` names them. */
+export const CONTROLLERS = ['gc', 'nodelifecycle', 'podgc'] as const;
+type ControllerName = (typeof CONTROLLERS)[number];
+
+/** Flags of `kubeling controller-manager`. */
+export const CONTROLLER_MANAGER_FLAGS = {
+  kubeconfig: { type: 'string' },
+  controllers: { type: 'string', default: CONTROLLERS.join(',') },
+  'node-monitor-period': { type: 'string', default: '5s' },
+  'node-monitor-grace-period': { type: 'string', default: '40s' },
+  'node-startup-grace-period': { type: 'string', default: '60s' },
+  'node-eviction-rate': { type: 'string', default: '0.1' },
+  'secondary-node-eviction-rate': { type: 'string', default: '0.01' },
+  'unhealthy-zone-threshold': { type: 'string', default: '0.55' },
+  'large-cluster-size-threshold': { type: 'string', default: '50' },
+  'terminated-pod-gc-threshold': { type: 'string', default: '12500' },
+  'pod-gc-period': { type: 'string', default: '20s' },
+  'pod-gc-quarantine': { type: 'string', default: '40s' },
+  'concurrent-gc-syncs': { type: 'string', default: '20' },
+} as const;
+
+const HELP = `usage: kubeling controller-manager [flags]
+
+Runs the garbage collector, the node lifecycle controller (with taint eviction) and pod GC against a cluster, on
+shared informers, as kube-controller-manager does. Prints {"ready":true,...} on stdout once they run. Logs go to
+stderr (level from KUBELING_LOG_LEVEL, default warn).
+
+flags:
+  --kubeconfig FILE                  cluster (default $KUBECONFIG, then ~/.kube/config)
+  --controllers LIST                 which to run (default ${CONTROLLERS.join(',')})
+  --node-monitor-period D            how often node health is checked (default 5s)
+  --node-monitor-grace-period D      a node silent this long is Unknown, then tainted unreachable (default 40s)
+  --node-startup-grace-period D      the same for a node that never reported Ready (default 60s)
+  --node-eviction-rate R             nodes per second tainted NoExecute in a healthy zone (default 0.1)
+  --secondary-node-eviction-rate R   the same in a partially disrupted large zone (default 0.01)
+  --unhealthy-zone-threshold F       share of NotReady nodes that makes a zone partially disrupted (default 0.55)
+  --large-cluster-size-threshold N   zones above this size keep the secondary rate (default 50)
+  --terminated-pod-gc-threshold N    terminated pods kept before the oldest are deleted (default 12500)
+  --pod-gc-period D                  how often pod GC runs (default 20s)
+  --pod-gc-quarantine D              how long a node must be gone before its pods are deleted (default 40s)
+  --concurrent-gc-syncs N            garbage collector workers (default 20)`;
+
+function durationMs(flag: string, v: string): number {
+  const ms = parseGoDuration(v);
+  if (ms === undefined || ms <= 0) throw new Error(`--${flag} must be a duration such as 40s, got ${v}`);
+  return ms;
+}
+
+function number(flag: string, v: string, integer = false): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${flag} must be a ${integer ? 'whole ' : ''}number, got ${v}`);
+  return n;
+}
+
+/** Parsed flags of the command. */
+export interface ControllerManagerOptions {
+  kubeconfig?: string;
+  controllers: Set<ControllerName>;
+  nodeLifecycle: Parameters<typeof startNodeLifecycle>[1];
+  podGC: Parameters<typeof startPodGC>[1];
+  gc: Parameters<typeof startGarbageCollector>[1];
+}
+
+/** Parses `kubeling controller-manager` flags. */
+export function parseControllerManagerArgs(argv: string[]): ControllerManagerOptions {
+  const { values: v } = parseArgs({ args: argv, options: CONTROLLER_MANAGER_FLAGS, strict: true, allowPositionals: false });
+  const controllers = new Set<ControllerName>();
+  for (const c of v.controllers.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(CONTROLLERS as readonly string[]).includes(c)) throw new Error(`unknown controller "${c}" (controllers: ${CONTROLLERS.join(', ')})`);
+    controllers.add(c as ControllerName);
+  }
+  const opts: ControllerManagerOptions = {
+    controllers,
+    nodeLifecycle: {
+      monitorPeriodMs: durationMs('node-monitor-period', v['node-monitor-period']),
+      gracePeriodMs: durationMs('node-monitor-grace-period', v['node-monitor-grace-period']),
+      startupGracePeriodMs: durationMs('node-startup-grace-period', v['node-startup-grace-period']),
+      evictionRate: number('node-eviction-rate', v['node-eviction-rate']),
+      secondaryEvictionRate: number('secondary-node-eviction-rate', v['secondary-node-eviction-rate']),
+      unhealthyZoneThreshold: number('unhealthy-zone-threshold', v['unhealthy-zone-threshold']),
+      largeClusterThreshold: number('large-cluster-size-threshold', v['large-cluster-size-threshold'], true),
+    },
+    podGC: {
+      periodMs: durationMs('pod-gc-period', v['pod-gc-period']),
+      terminatedThreshold: number('terminated-pod-gc-threshold', v['terminated-pod-gc-threshold'], true),
+      quarantineMs: durationMs('pod-gc-quarantine', v['pod-gc-quarantine']),
+    },
+    gc: { workers: Math.max(1, number('concurrent-gc-syncs', v['concurrent-gc-syncs'], true)) },
+  };
+  if (v.kubeconfig !== undefined) opts.kubeconfig = v.kubeconfig;
+  return opts;
+}
+
+/** Runs the command until SIGTERM/SIGINT. */
+export async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  const opts = parseControllerManagerArgs(argv);
+  const logger = pino({ name: 'controller-manager', level: process.env.KUBELING_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const cfg = await loadKubeconfig(opts.kubeconfig, undefined, process.env);
+  const client = new Client(cfg, { userAgent: 'kube-controller-manager/v1.32.4 (linux/amd64) kubeling', connections: 16 });
+  const rt = createRuntime({ client, logger });
+  const ac = new AbortController();
+  // one informer per served kind listens on the same signal
+  setMaxListeners(0, ac.signal);
+  if (opts.controllers.has('gc')) await startGarbageCollector(rt, opts.gc, ac.signal);
+  if (opts.controllers.has('nodelifecycle')) await startNodeLifecycle(rt, opts.nodeLifecycle, ac.signal);
+  if (opts.controllers.has('podgc')) await startPodGC(rt, opts.podGC, ac.signal);
+  rt.start(ac.signal);
+  await rt.waitForSync(ac.signal);
+  process.stdout.write(`${JSON.stringify({ ready: true, component: 'controller-manager', controllers: [...opts.controllers] })}\n`);
+  const stop = (): void => {
+    ac.abort();
+    client.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
