@@ -79,6 +79,7 @@ const KINDS: Readonly<Record<string, GoType>> = {
   StatefulSet: specStatus('StatefulSet', WORKLOAD),
   Lease: kind('Lease', [['spec', struct('LeaseSpec')]]),
   PodDisruptionBudget: specStatus('PodDisruptionBudget'),
+  PriorityClass: kind('PriorityClass', [['value', int32], ['globalDefault', bool], ['description', str()], ['preemptionPolicy', str('v1.PreemptionPolicy')]]),
 };
 
 /** The Go type a kind's objects are decoded into (TypeMeta and ObjectMeta only for a kind not listed). */

@@ -94,6 +94,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   }),
   res('coordination.k8s.io', 'Lease', 'leases'),
   res('policy', 'PodDisruptionBudget', 'poddisruptionbudgets', { shortNames: ['pdb'], subresources: [{ name: 'status' }] }),
+  res('scheduling.k8s.io', 'PriorityClass', 'priorityclasses', { namespaced: false, shortNames: ['pc'] }),
 ];
 
 /** `v1` or `apps/v1`. */
@@ -154,4 +155,5 @@ export const R = {
   statefulsets: findResource('apps', 'statefulsets')!,
   leases: findResource('coordination.k8s.io', 'leases')!,
   poddisruptionbudgets: findResource('policy', 'poddisruptionbudgets')!,
+  priorityclasses: findResource('scheduling.k8s.io', 'priorityclasses')!,
 } as const;

@@ -1,10 +1,10 @@
-// What pod admission reads from storage before a create is prepared: the pod's ServiceAccount, decoded once per revision.
+// What admission reads from storage before a create is prepared: the pod's ServiceAccount and the PriorityClasses, decoded once per revision.
 
-import { R, objectKey } from '../api/resources.js';
+import { R, keyPrefix, objectKey } from '../api/resources.js';
 import type { KObject } from '../api/types.js';
 import type { Storage } from '../storage/types.js';
-import { serviceAccountNameFor, type PodAdmissionInputs } from './admission.js';
-import { decodeText, textOf } from './codec.js';
+import { serviceAccountNameFor, type PodAdmissionInputs, type PriorityClassRef } from './admission.js';
+import { decode, decodeText, textOf } from './codec.js';
 
 /** A ServiceAccount as stored: its JSON text and the revision it was written at (cheap to hand to another thread). */
 export interface StoredAccount {
@@ -54,5 +54,46 @@ export class ServiceAccountLookup {
     const name = serviceAccountNameFor(pod);
     if (name === undefined) return {};
     return { serviceAccount: this.accounts.decoded(accountKey(namespace, name), await this.stored(namespace, name)) };
+  }
+}
+
+/** What Priority admission takes from a stored PriorityClass. */
+export function priorityClassRef(pc: KObject): PriorityClassRef {
+  return {
+    name: pc.metadata.name ?? '',
+    value: typeof pc.value === 'number' ? pc.value : 0,
+    preemptionPolicy: typeof pc.preemptionPolicy === 'string' ? pc.preemptionPolicy : undefined,
+    globalDefault: pc.globalDefault === true,
+  };
+}
+
+/** Reads the stored PriorityClasses (upstream Priority admission's lister), decoding each once per revision. */
+export class PriorityClassLookup {
+  private readonly cache = new Map<string, { revision: number; ref: PriorityClassRef }>();
+
+  constructor(private readonly storage: Storage) {}
+
+  /** Every stored PriorityClass, in name order. */
+  async all(): Promise<PriorityClassRef[]> {
+    const prefix = keyPrefix(R.priorityclasses);
+    const out: PriorityClassRef[] = [];
+    const seen = new Set<string>();
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.storage.list(prefix, { after });
+      for (const kv of page.items) {
+        seen.add(kv.key);
+        let cached = this.cache.get(kv.key);
+        if (cached?.revision !== kv.modRevision) {
+          cached = { revision: kv.modRevision, ref: priorityClassRef(decode(kv.value, kv.modRevision)) };
+          this.cache.set(kv.key, cached);
+        }
+        out.push(cached.ref);
+      }
+      if (!page.more || page.items.length === 0) break;
+      after = page.items[page.items.length - 1]!.key;
+    }
+    for (const key of this.cache.keys()) if (!seen.has(key)) this.cache.delete(key);
+    return out;
   }
 }

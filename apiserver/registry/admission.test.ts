@@ -2,7 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../api/types.js';
-import { addDefaultTolerations, admitNodeCreate, admitPodCreate, admitPodUpdate, serviceAccountNameFor } from './admission.js';
+import {
+  addDefaultTolerations, admitNodeCreate, admitPodCreate, admitPodUpdate, admitPriorityClass, defaultPriorityClass, serviceAccountNameFor,
+  type PriorityClassRef,
+} from './admission.js';
 
 type Json = Record<string, unknown>;
 const pod = (spec: Json, annotations?: Record<string, string>): KObject => ({
@@ -104,6 +107,62 @@ describe('Priority admission', () => {
   ])('403: %s', (_name, spec, message) => {
     const err = admitPodCreate(pod({ containers: [c('a')], ...spec }), 'ns', 'p', { serviceAccount: null, suffix });
     expect(err?.status).toMatchObject({ code: 403, reason: 'Forbidden', message });
+  });
+});
+
+const SYSTEM: PriorityClassRef[] = [
+  { name: 'system-cluster-critical', value: 2000000000, preemptionPolicy: 'PreemptLowerPriority', globalDefault: false },
+  { name: 'system-node-critical', value: 2000001000, preemptionPolicy: 'PreemptLowerPriority', globalDefault: false },
+];
+const HIGH: PriorityClassRef = { name: 'high', value: 1000, preemptionPolicy: 'Never', globalDefault: false };
+const LOW_DEFAULT: PriorityClassRef = { name: 'low', value: 10, preemptionPolicy: 'PreemptLowerPriority', globalDefault: true };
+
+describe('Priority admission with stored PriorityClasses', () => {
+  it.each<[string, PriorityClassRef[], Json, Json]>([
+    ['a stored class: its value and policy', [...SYSTEM, HIGH], { priorityClassName: 'high' }, { priorityClassName: 'high', priority: 1000, preemptionPolicy: 'Never' }],
+    ['a system class as stored', [...SYSTEM, HIGH], { priorityClassName: 'system-node-critical' }, { priority: 2000001000, preemptionPolicy: 'PreemptLowerPriority' }],
+    ['no class, a global default: its name, value and policy', [...SYSTEM, HIGH, LOW_DEFAULT], {}, { priorityClassName: 'low', priority: 10, preemptionPolicy: 'PreemptLowerPriority' }],
+    ['no class, no default: 0', [...SYSTEM, HIGH], {}, { priority: 0, preemptionPolicy: 'PreemptLowerPriority' }],
+    ['the class value given again', [...SYSTEM, HIGH], { priorityClassName: 'high', priority: 1000 }, { priority: 1000 }],
+  ])('%s', (_name, classes, spec, want) => {
+    const p = pod({ containers: [c('a')], ...spec });
+    expect(admitPodCreate(p, 'ns', 'p', { serviceAccount: null, suffix, priorityClasses: classes })).toBeUndefined();
+    expect(p.spec).toMatchObject(want);
+    if (!('priorityClassName' in want) && !('priorityClassName' in spec)) expect((p.spec as Json).priorityClassName).toBeUndefined();
+  });
+
+  it.each<[string, PriorityClassRef[], Json, string]>([
+    ['a class that is not stored', SYSTEM, { priorityClassName: 'high' }, 'pods "p" is forbidden: no PriorityClass with name high was found'],
+    ['a priority that disagrees with the class', [...SYSTEM, HIGH], { priorityClassName: 'high', priority: 5 },
+      'pods "p" is forbidden: the integer value of priority (5) must not be provided in pod spec; priority admission controller computed 1000 from the given PriorityClass name'],
+    ['a priority that disagrees with the default class', [...SYSTEM, LOW_DEFAULT], { priority: 0 },
+      'pods "p" is forbidden: the integer value of priority (0) must not be provided in pod spec; priority admission controller computed 10 from the given PriorityClass name'],
+    ['a policy that disagrees with the class', [...SYSTEM, HIGH], { priorityClassName: 'high', preemptionPolicy: 'PreemptLowerPriority' },
+      'pods "p" is forbidden: the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name'],
+  ])('403: %s', (_name, classes, spec, message) => {
+    const err = admitPodCreate(pod({ containers: [c('a')], ...spec }), 'ns', 'p', { serviceAccount: null, suffix, priorityClasses: classes });
+    expect(err?.status).toMatchObject({ code: 403, reason: 'Forbidden', message });
+  });
+
+  it('the default is the lowest-valued of several global defaults', () => {
+    expect(defaultPriorityClass([{ ...LOW_DEFAULT, name: 'b', value: 50 }, LOW_DEFAULT, HIGH])?.name).toBe('low');
+    expect(defaultPriorityClass(SYSTEM)).toBeUndefined();
+  });
+});
+
+describe('Priority admission of PriorityClasses', () => {
+  const pc = (name: string, globalDefault: boolean): KObject => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value: 1, globalDefault });
+  const message = 'priorityclasses.scheduling.k8s.io "other" is forbidden: PriorityClass low is already marked as default. Only one default can exist';
+
+  it('refuses a second global default on create and on update', () => {
+    expect(admitPriorityClass(pc('other', true), 'other', 'create', [HIGH, LOW_DEFAULT])?.status).toMatchObject({ code: 403, reason: 'Forbidden', message });
+    expect(admitPriorityClass(pc('other', true), 'other', 'update', [HIGH, LOW_DEFAULT])?.status).toMatchObject({ code: 403, message });
+  });
+
+  it('allows the default itself to be updated, a first default, and classes that are not defaults', () => {
+    expect(admitPriorityClass(pc('low', true), 'low', 'update', [HIGH, LOW_DEFAULT])).toBeUndefined();
+    expect(admitPriorityClass(pc('other', true), 'other', 'create', [HIGH])).toBeUndefined();
+    expect(admitPriorityClass(pc('other', false), 'other', 'create', [HIGH, LOW_DEFAULT])).toBeUndefined();
   });
 });
 

@@ -1,8 +1,9 @@
-// The mutating admission a default kube-apiserver 1.32 applies: pods (ServiceAccount, Priority, DefaultTolerationSeconds), nodes (TaintNodesByCondition).
+// The mutating admission a default kube-apiserver 1.32 applies: pods (ServiceAccount, Priority, DefaultTolerationSeconds), nodes (TaintNodesByCondition), and Priority's validation of PriorityClasses.
 
 import * as S from '../api/status.js';
 import { isPlainObject, type KObject } from '../api/types.js';
 import { generateSuffix } from './names.js';
+import { DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS, SYSTEM_PRIORITY_CLASSES } from './validate-scheduling.js';
 
 type Obj = Record<string, unknown>;
 
@@ -14,10 +15,24 @@ const PODS = { group: '', resource: 'pods' };
 /** The annotation that marks a kubelet's mirror of a static pod. */
 export const MIRROR_POD_ANNOTATION = 'kubernetes.io/config.mirror';
 
+/** What Priority admission knows of a stored PriorityClass (plain data, so it can cross to a worker thread). */
+export interface PriorityClassRef {
+  name: string;
+  value: number;
+  /** Absent only for a class stored without one (defaulting sets it on every write). */
+  preemptionPolicy?: string | undefined;
+  globalDefault: boolean;
+}
+
 /** What pod admission on create needs from storage, looked up before the create is prepared. */
 export interface PodAdmissionInputs {
   /** The pod's ServiceAccount as stored, or null when it does not exist. Undefined: not looked up (mirror pods). */
   serviceAccount?: KObject | null;
+  /**
+   * Every stored PriorityClass (upstream's lister). Undefined: not looked up, and only the two system classes are
+   * known (unit tests of other plugins).
+   */
+  priorityClasses?: readonly PriorityClassRef[] | undefined;
   /** The volume name suffix generator (injected for tests). */
   suffix?: () => string;
 }
@@ -117,31 +132,70 @@ function admitServiceAccount(pod: KObject, namespace: string, name: string, inpu
   return undefined;
 }
 
-/** The PriorityClasses every cluster has (kubeling serves no scheduling.k8s.io, so these are the only ones). */
-const SYSTEM_PRIORITY_CLASSES: ReadonlyMap<string, number> = new Map([['system-node-critical', 2000001000], ['system-cluster-critical', 2000000000]]);
+/** The system classes, as Priority admission sees them when no stored classes were looked up. */
+const SYSTEM_REFS: readonly PriorityClassRef[] = SYSTEM_PRIORITY_CLASSES.map((c) => ({
+  name: c.name, value: c.value, preemptionPolicy: 'PreemptLowerPriority', globalDefault: false,
+}));
 
 /**
- * Upstream Priority admission on create: priority from the class (0 and PreemptLowerPriority without one, no global
- * default class existing), a 403 for an unknown class or a priority/preemptionPolicy that disagrees with it.
+ * Upstream getDefaultPriorityClass: the class marked globalDefault, the one with the lowest value should a race have
+ * left several; undefined when there is none.
  */
-function admitPriority(pod: KObject, name: string): S.ApiError | undefined {
+export function defaultPriorityClass(classes: readonly PriorityClassRef[]): PriorityClassRef | undefined {
+  let found: PriorityClassRef | undefined;
+  for (const c of classes) if (c.globalDefault && (!found || found.value > c.value)) found = c;
+  return found;
+}
+
+/**
+ * Upstream Priority admission on create: a pod naming a class gets its value and preemption policy (a 403 when the
+ * class does not exist); a pod naming none gets the global default class (its name too), else priority 0 and
+ * PreemptLowerPriority. A priority or preemptionPolicy the pod sets itself that disagrees is a 403.
+ */
+function admitPriority(pod: KObject, name: string, inputs: PodAdmissionInputs): S.ApiError | undefined {
   const spec = (obj(pod.spec) ?? (pod.spec = {})) as Obj;
+  const classes = inputs.priorityClasses ?? SYSTEM_REFS;
   const className = str(spec.priorityClassName);
-  let priority = 0;
-  if (className) {
-    const value = SYSTEM_PRIORITY_CLASSES.get(className);
-    if (value === undefined) return S.forbidden(PODS, name, `no PriorityClass with name ${className} was found`);
-    priority = value;
+  let priority = DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS;
+  let policy: string | undefined = 'PreemptLowerPriority';
+  if (!className) {
+    const dpc = defaultPriorityClass(classes);
+    if (dpc) {
+      priority = dpc.value;
+      policy = dpc.preemptionPolicy;
+      spec.priorityClassName = dpc.name;
+    }
+  } else {
+    const pc = classes.find((c) => c.name === className);
+    if (!pc) return S.forbidden(PODS, name, `no PriorityClass with name ${className} was found`);
+    priority = pc.value;
+    policy = pc.preemptionPolicy;
   }
   if (spec.priority !== undefined && spec.priority !== null && spec.priority !== priority) {
     return S.forbidden(PODS, name, `the integer value of priority (${String(spec.priority)}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
   }
   spec.priority = priority;
-  const policy = 'PreemptLowerPriority';
-  if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null && spec.preemptionPolicy !== policy) {
-    return S.forbidden(PODS, name, `the string value of PreemptionPolicy (${String(spec.preemptionPolicy)}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`);
+  if (policy !== undefined) {
+    if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null && spec.preemptionPolicy !== policy) {
+      return S.forbidden(PODS, name, `the string value of PreemptionPolicy (${String(spec.preemptionPolicy)}) must not be provided in pod spec; priority admission controller computed ${policy} from the given PriorityClass name`);
+    }
+    spec.preemptionPolicy = policy;
   }
-  spec.preemptionPolicy = policy;
+  return undefined;
+}
+
+const PRIORITY_CLASSES = { group: 'scheduling.k8s.io', resource: 'priorityclasses' };
+
+/**
+ * Upstream Priority admission's validation of a PriorityClass create or update: a class marked globalDefault is
+ * refused (403) while another class is the default. On update the class itself may stay the default.
+ */
+export function admitPriorityClass(pc: KObject, name: string, operation: 'create' | 'update', classes: readonly PriorityClassRef[]): S.ApiError | undefined {
+  if (pc.globalDefault !== true) return undefined;
+  const dpc = defaultPriorityClass(classes);
+  if (dpc && (operation === 'create' || dpc.name !== pc.metadata.name)) {
+    return S.forbidden(PRIORITY_CLASSES, name, `PriorityClass ${dpc.name} is already marked as default. Only one default can exist`);
+  }
   return undefined;
 }
 
@@ -173,7 +227,7 @@ export function addDefaultTolerations(pod: KObject): void {
  * to answer, or nothing.
  */
 export function admitPodCreate(pod: KObject, namespace: string, name: string, inputs: PodAdmissionInputs): S.ApiError | undefined {
-  const denied = admitServiceAccount(pod, namespace, name, inputs) ?? admitPriority(pod, name);
+  const denied = admitServiceAccount(pod, namespace, name, inputs) ?? admitPriority(pod, name, inputs);
   if (denied) return denied;
   addDefaultTolerations(pod);
   return undefined;

@@ -1,9 +1,10 @@
-// First-start objects every cluster has: the four system namespaces and the `kubernetes` service.
+// First-start objects every cluster has: the four system namespaces, the `kubernetes` service and the system PriorityClasses.
 
 import { R } from '../api/resources.js';
 import { isAlreadyExists } from '../api/status.js';
 import type { KObject } from '../api/types.js';
 import type { Registry } from './store.js';
+import { SYSTEM_PRIORITY_CLASSES, systemPriorityClassObject } from './validate-scheduling.js';
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -32,6 +33,8 @@ export async function bootstrap(registry: Registry): Promise<void> {
     },
   };
   await ignoreExists(registry.create(R.services, 'default', svc));
+  // Upstream's scheduling storage post-start hook creates each missing system class.
+  for (const c of SYSTEM_PRIORITY_CLASSES) await ignoreExists(registry.create(R.priorityclasses, undefined, systemPriorityClassObject(c)));
 }
 
 async function ignoreExists(p: Promise<unknown>): Promise<void> {

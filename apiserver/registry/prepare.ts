@@ -7,7 +7,7 @@ import { encodeText } from './codec.js';
 import { generateSuffix } from './names.js';
 import { normalizeMeta } from './defaults.js';
 import { strategyFor } from './strategy.js';
-import type { PodAdmissionInputs } from './admission.js';
+import type { PodAdmissionInputs, PriorityClassRef } from './admission.js';
 import { validateCreate } from './validate.js';
 
 export { generateSuffix } from './names.js';
@@ -43,6 +43,8 @@ export type CreateToCommit = Omit<PreparedCreate, 'obj'> & { obj?: KObject };
 /** What create admission needs from storage, looked up by the caller (prepareCreate itself does no I/O). */
 export interface AdmissionInputs {
   pod?: PodAdmissionInputs;
+  /** Every stored PriorityClass, for a PriorityClass create (Priority admission's global default check). */
+  priorityClasses?: readonly PriorityClassRef[] | undefined;
 }
 
 /**
@@ -72,7 +74,8 @@ export function prepareCreate(
   else delete meta.generation;
   strategy.defaults?.(obj);
   // Mutating admission runs on the defaulted object before the strategy (upstream: admission, then BeforeCreate).
-  let invalid = strategy.admitCreate?.(obj, { namespace: namespace ?? '', name: requestedName, pod: admission.pod ?? {} });
+  const inputs = { namespace: namespace ?? '', name: requestedName, pod: admission.pod ?? {}, priorityClasses: admission.priorityClasses };
+  let invalid = strategy.admitCreate?.(obj, inputs);
   strategy.prepareForCreate?.(obj);
   normalizeMeta(obj);
   if (!invalid) {
@@ -82,6 +85,8 @@ export function prepareCreate(
       if (!(e instanceof S.ApiError)) throw e;
       invalid = e;
     }
+    // Validating admission runs on an object that passed validation (upstream: BeforeCreate, then validating admission).
+    if (!invalid) invalid = strategy.validateAdmissionCreate?.(obj, inputs);
   }
   const prepared: PreparedCreate = { obj, name: meta.name ?? '', generated, text: invalid ? '' : encodeText(obj) };
   if (invalid) prepared.invalid = invalid;

@@ -12,7 +12,9 @@ export { timestamp } from './prepare.js';
 export type { CreateToCommit, PreparedCreate } from './prepare.js';
 export type { StoredAccount } from './admission-inputs.js';
 import { strategyFor } from './strategy.js';
-import { ServiceAccountLookup, type StoredAccount } from './admission-inputs.js';
+import { PriorityClassLookup, ServiceAccountLookup, type StoredAccount } from './admission-inputs.js';
+import { admitPriorityClass, type PriorityClassRef } from './admission.js';
+import type { AdmissionInputs } from './prepare.js';
 import { semanticEqual } from './semantic.js';
 import { comparableStored } from './stored-shape.js';
 import { normalizeMeta } from './defaults.js';
@@ -80,11 +82,14 @@ export class Registry {
 
   /** What pod create admission reads (the pod's ServiceAccount). */
   private readonly serviceAccounts: ServiceAccountLookup;
+  /** What Priority admission reads (the stored PriorityClasses). */
+  private readonly priorityClasses: PriorityClassLookup;
 
   constructor(deps: RegistryDeps) {
     this.storage = deps.storage;
     this.watches = new WatchCaches(deps.storage, deps.watchCache);
     this.serviceAccounts = new ServiceAccountLookup(deps.storage);
+    this.priorityClasses = new PriorityClassLookup(deps.storage);
     this.now = deps.now ?? (() => new Date());
     this.newUid = deps.newUid ?? randomUUID;
   }
@@ -173,7 +178,12 @@ export class Registry {
   /** Creates an object (201 semantics): server-set metadata, defaults, validation, then one storage write. */
   async create(r: ResourceInfo, namespace: string | undefined, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
     const incoming = body.metadata.managedFields;
-    const admission = r.plural === 'pods' && namespace ? { pod: await this.serviceAccounts.podInputs(namespace, body) } : {};
+    let admission: AdmissionInputs = {};
+    if (r.plural === 'pods' && namespace) {
+      admission = { pod: { ...(await this.serviceAccounts.podInputs(namespace, body)), priorityClasses: await this.priorityClasses.all() } };
+    } else if (r.plural === 'priorityclasses') {
+      admission = { priorityClasses: await this.priorityClasses.all() };
+    }
     const prepared = prepareCreate(r, namespace, body, this.now(), this.newUid(), admission);
     const managed = prepared.invalid ? undefined : opts.managedFields?.(prepared.obj, undefined, incoming);
     if (managed?.length) {
@@ -217,6 +227,11 @@ export class Registry {
   /** A ServiceAccount as stored (what pod admission reads), or null when it does not exist. */
   storedServiceAccount(namespace: string, name: string): Promise<StoredAccount | null> {
     return this.serviceAccounts.stored(namespace, name);
+  }
+
+  /** Every stored PriorityClass as Priority admission sees it (what pod and PriorityClass creates are admitted with). */
+  priorityClassRefs(): Promise<PriorityClassRef[]> {
+    return this.priorityClasses.all();
   }
 
   /**
@@ -265,6 +280,11 @@ export class Registry {
       const next = this.prepareUpdate(r, wanted, old, opts);
       if (managed?.length) next.metadata.managedFields = managed as KObject['metadata']['managedFields'];
       validateUpdateMeta(r, next, old, opts.subresource);
+      if (r.plural === 'priorityclasses' && !opts.subresource) {
+        // Upstream Priority admission validates PriorityClass updates too: one global default at most.
+        const denied = admitPriorityClass(next, name, 'update', await this.priorityClasses.all());
+        if (denied) throw denied;
+      }
       try {
         return await this.commitUpdate(r, key, kv, next, opts);
       } catch (e) {

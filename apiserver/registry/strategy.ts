@@ -3,7 +3,7 @@
 import type { ApiError, FieldError } from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
-import { admitNodeCreate, admitPodCreate, admitPodUpdate, type PodAdmissionInputs } from './admission.js';
+import { admitNodeCreate, admitPodCreate, admitPodUpdate, admitPriorityClass, type PodAdmissionInputs, type PriorityClassRef } from './admission.js';
 import {
   TEMPLATE_GENERATION, defaultDaemonSet, defaultPersistentVolumeClaim, defaultPod, defaultSecret, defaultStatefulSet,
   dropStatefulSetDisabledFields, podQOSClass, templateGenerationOf,
@@ -15,12 +15,15 @@ import { validateDaemonSetSpec, validateStatefulSetSpec } from './validate-apps.
 import { validateNodeTaints } from './validate-node.js';
 import { validatePodOnlyContainers, validatePodSpec } from './validate-pod.js';
 import { validatePodUpdate } from './validate-pod-update.js';
+import { defaultPriorityClass, validatePriorityClass, validatePriorityClassUpdate } from './validate-scheduling.js';
 
 /** What create admission is given: the request's namespace and name (empty with generateName) and looked-up inputs. */
 export interface CreateAdmission {
   namespace: string;
   name: string;
   pod: PodAdmissionInputs;
+  /** Every stored PriorityClass, for a PriorityClass create (undefined: not looked up, nothing to check against). */
+  priorityClasses?: readonly PriorityClassRef[] | undefined;
 }
 
 /** Hooks a resource may define; every hook is optional and pure apart from mutating `obj`. */
@@ -37,6 +40,8 @@ export interface Strategy {
   defaults?(obj: KObject): void;
   /** Mutating admission on create, after defaults (returns the 403 to answer, if any). */
   admitCreate?(obj: KObject, a: CreateAdmission): ApiError | undefined;
+  /** Validating admission on create, after validation passed (returns the 403 to answer, if any). */
+  validateAdmissionCreate?(obj: KObject, a: CreateAdmission): ApiError | undefined;
   /** Fill defaults and reset server-owned fields on create. */
   prepareForCreate?(obj: KObject): void;
   /** Carry server-owned fields over on update of the main resource (and run update admission). */
@@ -206,6 +211,15 @@ const STRATEGIES: Record<string, Strategy> = {
       obj.status = { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 };
     },
     prepareForUpdate: keepStatus,
+  },
+  priorityclasses: {
+    // Upstream priorityClassStrategy; Priority admission refuses a second global default (update: see Registry).
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    defaults: defaultPriorityClass,
+    validateAdmissionCreate: (obj, a) => (a.priorityClasses ? admitPriorityClass(obj, a.name, 'create', a.priorityClasses) : undefined),
+    validate: validatePriorityClass,
+    validateUpdate: validatePriorityClassUpdate,
   },
 };
 

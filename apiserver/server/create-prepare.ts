@@ -3,9 +3,9 @@
 
 import * as S from '../api/status.js';
 import { findResource, groupVersion } from '../api/resources.js';
-import { serviceAccountNameFor, type PodAdmissionInputs } from '../registry/admission.js';
+import { serviceAccountNameFor, type PriorityClassRef } from '../registry/admission.js';
 import { AccountCache, accountKey, type StoredAccount } from '../registry/admission-inputs.js';
-import { prepareCreate, type PreparedCreate } from '../registry/prepare.js';
+import { prepareCreate, type AdmissionInputs, type PreparedCreate } from '../registry/prepare.js';
 import { fieldChecks } from './field-validation.js';
 import { decodeObjectBody } from './negotiate.js';
 import { checkBody } from './typed-body.js';
@@ -27,6 +27,8 @@ export interface CreateRequest {
    * comes back as `needs-account`, to be prepared again with that one.
    */
   account?: { name: string; stored: StoredAccount | null } | undefined;
+  /** For a pod or a PriorityClass: every stored PriorityClass, read for Priority admission. */
+  priorityClasses?: PriorityClassRef[] | undefined;
 }
 
 /** What preparing a create comes to. */
@@ -44,7 +46,7 @@ export function prepareCreateRequest(req: CreateRequest, accounts: AccountCache)
   const r = findResource(req.group, req.plural);
   if (!r) throw new Error(`no resource ${req.plural} in group "${req.group}"`);
   const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-  let admission: { pod?: PodAdmissionInputs } = {};
+  let admission: AdmissionInputs = {};
   let prepared: PreparedCreate;
   try {
     const fields = fieldChecks(req.fieldValidation, (w) => warnings.push(w), req.contentType, body);
@@ -53,7 +55,10 @@ export function prepareCreateRequest(req: CreateRequest, accounts: AccountCache)
     if (r.plural === 'pods' && req.namespace) {
       const name = serviceAccountNameFor(obj);
       if (name !== undefined && name !== req.account?.name) return { type: 'needs-account', name };
-      if (name !== undefined) admission = { pod: { serviceAccount: accounts.decoded(accountKey(req.namespace, name), req.account!.stored) } };
+      admission = { pod: { priorityClasses: req.priorityClasses } };
+      if (name !== undefined) admission.pod!.serviceAccount = accounts.decoded(accountKey(req.namespace, name), req.account!.stored);
+    } else if (r.plural === 'priorityclasses') {
+      admission = { priorityClasses: req.priorityClasses };
     }
     prepared = prepareCreate(r, req.namespace, obj, new Date(req.now), req.uid, admission);
   } catch (e) {

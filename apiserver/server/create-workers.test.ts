@@ -30,6 +30,11 @@ function request(body: unknown, extra: Partial<CreateRequest> = {}): CreateReque
   return { group: '', plural: 'configmaps', namespace: 'default', contentType: 'application/json', body: Buffer.from(text), now: Date.UTC(2026, 0, 2, 3, 4, 5), uid: 'uid-1', ...extra };
 }
 
+const CLASSES = [
+  { name: 'high', value: 1000, preemptionPolicy: 'Never', globalDefault: false },
+  { name: 'low', value: 10, preemptionPolicy: 'PreemptLowerPriority', globalDefault: true },
+];
+
 const REQUESTS: Array<[string, CreateRequest]> = [
   ['a valid configmap', request({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { x: 'y' } }, data: { k: 'v' } })],
   ['an unknown field (warned)', request({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' }, bogus: 1 })],
@@ -41,6 +46,10 @@ const REQUESTS: Array<[string, CreateRequest]> = [
   ['a wrong kind', request({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'e' } })],
   ['a pod with the looked-up account', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { automountServiceAccountToken: false, containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null } })],
   ['a pod naming another account', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { serviceAccountName: 'builder', containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null } })],
+  ['a pod naming a stored PriorityClass', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { automountServiceAccountToken: false, priorityClassName: 'high', containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null }, priorityClasses: CLASSES })],
+  ['a pod taking the global default class', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { automountServiceAccountToken: false, containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null }, priorityClasses: CLASSES })],
+  ['a pod naming a missing class', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { priorityClassName: 'nope', containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null }, priorityClasses: CLASSES })],
+  ['a second global default PriorityClass', request({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'other' }, value: 5, globalDefault: true }, { group: 'scheduling.k8s.io', plural: 'priorityclasses', namespace: undefined, priorityClasses: CLASSES })],
 ];
 
 describe('create workers', () => {
@@ -118,6 +127,7 @@ async function server(creates: CreatePreparer): Promise<{ inject: (method: strin
 }
 
 const PODS = '/api/v1/namespaces/default/pods';
+const CLASSES_URL = '/apis/scheduling.k8s.io/v1/priorityclasses';
 const pod = (name: string, spec: Record<string, unknown> = {}): Record<string, unknown> => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'nginx' }], ...spec } });
 const CALLS: Array<[string, string, unknown?, string?]> = [
   ['POST', '/api/v1/namespaces/default/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'builder' }, automountServiceAccountToken: false, imagePullSecrets: [{ name: 'regcred' }] }],
@@ -138,6 +148,13 @@ const CALLS: Array<[string, string, unknown?, string?]> = [
   ['POST', '/api/v1/namespaces/default/configmaps', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n', 'application/yaml'],
   ['POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'made' } }],
   ['GET', `${PODS}/built`],
+  ['POST', CLASSES_URL, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000, preemptionPolicy: 'Never' }],
+  ['POST', CLASSES_URL, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'low' }, value: 10, globalDefault: true }],
+  ['POST', CLASSES_URL, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'also-default' }, value: 20, globalDefault: true }],
+  ['POST', PODS, pod('urgent', { priorityClassName: 'high' })],
+  ['POST', PODS, pod('defaulted')],
+  ['POST', PODS, pod('unclassed', { priorityClassName: 'missing' })],
+  ['POST', PODS, pod('overridden', { priorityClassName: 'high', priority: 7 })],
 ];
 
 describe('POST through create workers', () => {

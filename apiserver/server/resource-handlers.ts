@@ -101,7 +101,7 @@ function warnTo(reply: FastifyReply): (text: string) => void {
 /**
  * POST: the body is decoded, defaulted, admitted, validated and serialized by the create preparer (on a worker thread
  * when there is one), then committed here. Pods are prepared with their namespace's `default` ServiceAccount, or again
- * with the one they name. The answer is the stored text with its resourceVersion (none on dry-run).
+ * with the one they name, and pods and PriorityClasses with the stored PriorityClasses. The answer is the stored text with its resourceVersion (none on dry-run).
  */
 async function handleCreate(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<unknown> {
   const r = t.resource;
@@ -112,6 +112,7 @@ async function handleCreate(ctx: HandlerContext, req: FastifyRequest, reply: Fas
     fieldValidation: fieldValidationParam(q, 'CreateOptions'), body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     now: now.getTime(), uid,
   };
+  if ((r.plural === 'pods' && t.namespace) || r.plural === 'priorityclasses') request.priorityClasses = await ctx.registry.priorityClassRefs();
   let account = r.plural === 'pods' && t.namespace ? 'default' : undefined;
   let outcome: CreateOutcome;
   for (let attempt = 0; ; attempt++) {

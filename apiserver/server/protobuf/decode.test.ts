@@ -184,6 +184,17 @@ describe('field types, encoded from our descriptors', () => {
     }));
   });
 
+  it('priority classes: int32 value always written, globalDefault and description omitted when empty, pointer policy', () => {
+    const body = encodeBody('scheduling.k8s.io/v1', 'PriorityClass', 'PriorityClass', { metadata: { name: 'high' }, value: 0, preemptionPolicy: 'Never' });
+    expect(JSON.stringify(decodeProtobufObject(body, 'scheduling.k8s.io/v1', 'PriorityClass'))).toBe(JSON.stringify({
+      apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', creationTimestamp: null }, value: 0, preemptionPolicy: 'Never',
+    }));
+    const full = encodeBody('scheduling.k8s.io/v1', 'PriorityClass', 'PriorityClass', { metadata: { name: 'd' }, value: 1000, globalDefault: true, description: 'x' });
+    expect(JSON.stringify(decodeProtobufObject(full, 'scheduling.k8s.io/v1', 'PriorityClass'))).toBe(JSON.stringify({
+      apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'd', creationTimestamp: null }, value: 1000, globalDefault: true, description: 'x',
+    }));
+  });
+
   it('map entries without a key or value are the zero values (as in Go)', () => {
     const status = Buffer.from([0x12, 0x00, 0x12, 0x03, 0x0a, 0x01, 0x61]); // disruptedPods: {"" : zero}, {"a": zero}
     const pdb = Buffer.concat([Buffer.from([0x1a, status.length]), status]);

@@ -158,6 +158,11 @@ export const MESSAGES: MessageDesc[] = [
       list('conditions', 7, 'Condition'),
     ],
   },
+  // k8s.io/api/scheduling/v1
+  {
+    name: 'PriorityClass',
+    fields: [meta, f('value', 2, 'int32', 'always'), f('globalDefault', 3, 'bool', 'omitempty'), str('description', 4), f('preemptionPolicy', 5, 'string', 'pointer')],
+  },
 ];
 
 /** The top-level kinds (group/version/kind) whose protobuf bodies kubeling decodes, by `apiVersion/kind`. */
@@ -168,6 +173,7 @@ export const OBJECT_KINDS = new Map<string, string>([
   ['v1/ServiceAccount', 'ServiceAccount'],
   ['v1/Service', 'Service'],
   ['policy/v1/PodDisruptionBudget', 'PodDisruptionBudget'],
+  ['scheduling.k8s.io/v1/PriorityClass', 'PriorityClass'],
 ]);
 
 const BY_NAME = new Map(MESSAGES.map((m) => [m.name, m]));

@@ -10,6 +10,7 @@ import { nodeConvertor } from './nodes.js';
 import { podConvertor } from './pods.js';
 import { serviceConvertor } from './services.js';
 import { podDisruptionBudgetConvertor } from './policy.js';
+import { priorityClassConvertor } from './scheduling.js';
 import { scaleConvertor } from './scale.js';
 import { str } from './format.js';
 import type { Table, TableConvertor, TableRow } from './types.js';
@@ -50,6 +51,7 @@ const REGISTRY: ReadonlyMap<string, { group: string; convertor: TableConvertor }
   ['controllerrevisions', { group: 'apps', convertor: controllerRevisionConvertor }],
   ['leases', { group: 'coordination.k8s.io', convertor: leaseConvertor }],
   ['poddisruptionbudgets', { group: 'policy', convertor: podDisruptionBudgetConvertor }],
+  ['priorityclasses', { group: 'scheduling.k8s.io', convertor: priorityClassConvertor }],
   ['scale', { group: 'autoscaling', convertor: scaleConvertor }],
 ]);
 
