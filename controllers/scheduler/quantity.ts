@@ -1,0 +1,40 @@
+// resource.Quantity strings as the scheduler needs them: milli-CPU and whole units (bytes, counts).
+
+/** Multipliers of the resource.Quantity suffixes (decimal SI, binary SI). */
+const SUFFIX: Readonly<Record<string, number>> = {
+  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+const QUANTITY_RE = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|([a-zA-Z]*))$/;
+
+/** The numeric value of a quantity (`500m` → 0.5, `1Gi` → 1073741824, `1e3`, or a JSON number), or undefined. */
+export function parseQuantity(q: unknown): number | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  if (typeof q !== 'string') return undefined;
+  const m = QUANTITY_RE.exec(q.trim());
+  if (!m) return undefined;
+  const base = Number(m[1]);
+  const mult = m[2] !== undefined ? 10 ** Number(m[2].slice(1)) : SUFFIX[m[3] ?? ''];
+  if (mult === undefined) return undefined;
+  const v = base * mult;
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/** Rounds up as Quantity.Value/MilliValue do, forgiving binary floating-point noise (`0.1` × 1000 is 100). */
+function ceilExact(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - r) < 1e-6 ? r : Math.ceil(x);
+}
+
+/** Quantity.MilliValue: `100m` → 100, `1` → 1000; unparsable → 0. */
+export function milliValue(q: unknown): number {
+  const v = parseQuantity(q);
+  return v === undefined ? 0 : ceilExact(v * 1000);
+}
+
+/** Quantity.Value (rounded up): `1Ki` → 1024, `500m` → 1; unparsable → 0. */
+export function wholeValue(q: unknown): number {
+  const v = parseQuantity(q);
+  return v === undefined ? 0 : ceilExact(v);
+}
