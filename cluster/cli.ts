@@ -10,6 +10,7 @@ commands:
   apiserver   run the API server alone
   kubelet-sim run simulated nodes (kubelets) against a cluster's kubeconfig
   controller-manager  run the garbage collector, node lifecycle and pod GC controllers
+  scheduler   run the scheduler (binds pending pods to nodes)
 
 Run 'kubeling <command> --help' for a command's flags (see README.md).`;
 
@@ -25,6 +26,11 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'kubelet-sim': {
       const { main } = await import('../kubelet-sim/main.js');
+      await main(rest);
+      return -1;
+    }
+    case 'scheduler': {
+      const { main } = await import('../controllers/scheduler/main.js');
       await main(rest);
       return -1;
     }

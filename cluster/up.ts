@@ -16,10 +16,14 @@ export const UP_FLAGS = {
   'no-fsync': { type: 'boolean', default: false },
   nodes: { type: 'string', default: '3' },
   'manifests-dir': { type: 'string', default: '.kubeling/manifests' },
+  components: { type: 'string', default: 'scheduler,controller-manager,kubelet-sim' },
   'node-monitor-period': { type: 'string', default: '5s' },
   'node-monitor-grace-period': { type: 'string', default: '40s' },
   'heartbeat-interval': { type: 'string', default: '10s' },
 } as const;
+
+/** The components `up` can start besides the API server. */
+const COMPONENTS = ['scheduler', 'controller-manager', 'kubelet-sim'];
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 
@@ -54,7 +58,9 @@ flags:
                         (default .kubeling/manifests)
   --node-monitor-period D        how often the node lifecycle controller checks nodes (default 5s)
   --node-monitor-grace-period D  a node silent this long turns Unknown and is tainted unreachable (default 40s)
-  --heartbeat-interval D         how often the simulated nodes renew their Lease (default 10s)`;
+  --heartbeat-interval D         how often the simulated nodes renew their Lease (default 10s)
+  --components LIST     what to start besides the API server (default scheduler,controller-manager,kubelet-sim;
+                        e.g. leave the scheduler out to keep pods Pending for a test of your own)`;
 
 /** Runs `kubeling up` until SIGINT/SIGTERM; returns the exit code. */
 export async function up(argv: string[], out: Output = { write: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
@@ -67,6 +73,8 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
   const kubeconfig = resolve(values.kubeconfig);
   const apiArgs = ['apiserver', '--port', values.port, '--bind', values.bind, '--data-dir', resolve(values['data-dir']), '--storage', values.storage];
   if (values['no-fsync']) apiArgs.push('--no-fsync');
+  const components = new Set(values.components.split(',').map((c) => c.trim()).filter(Boolean));
+  for (const c of components) if (!COMPONENTS.includes(c)) throw new Error(`unknown component "${c}" (components: ${COMPONENTS.join(', ')})`);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number, got ${values.nodes}`);
   const cmArgs = ['controller-manager', '--kubeconfig', kubeconfig, '--node-monitor-period', values['node-monitor-period'], '--node-monitor-grace-period', values['node-monitor-grace-period']];
@@ -104,8 +112,10 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
         const url = String(msg.url);
         await waitReady(url, 10_000);
         await writeKubeconfig(kubeconfig, url);
-        const started = [startComponent('controller-manager', cmArgs)];
-        if (nodes > 0) started.push(startComponent('kubelet-sim', simArgs));
+        const started: Child[] = [];
+        if (components.has('scheduler')) started.push(startComponent('scheduler', ['scheduler', '--kubeconfig', kubeconfig]));
+        if (components.has('controller-manager')) started.push(startComponent('controller-manager', cmArgs));
+        if (components.has('kubelet-sim') && nodes > 0) started.push(startComponent('kubelet-sim', simArgs));
         await Promise.all(started.map((c) => c.ready));
         process.stdout.write(`kubeling is ready at ${url} — export KUBECONFIG=${kubeconfig}\n`);
       })

@@ -45,7 +45,7 @@ describe.skipIf(!available)('kubectl against kubeling up', () => {
   };
 
   beforeAll(async () => {
-    ({ cluster, files, kubectl } = await startKubectlSession());
+    ({ cluster, files, kubectl } = await startKubectlSession(['--components', 'controller-manager,kubelet-sim']));
   });
 
   afterAll(async () => {
@@ -73,6 +73,7 @@ describe.skipIf(!available)('kubectl against kubeling up', () => {
       expect(row(t, 'daemonsets')).toEqual(['daemonsets', 'ds', 'apps/v1', 'true', 'DaemonSet']);
       expect(row(t, 'statefulsets')).toEqual(['statefulsets', 'sts', 'apps/v1', 'true', 'StatefulSet']);
       expect(row(t, 'controllerrevisions')).toEqual(['controllerrevisions', '', 'apps/v1', 'true', 'ControllerRevision']);
+      expect(row(t, 'priorityclasses')).toEqual(['priorityclasses', 'pc', 'scheduling.k8s.io/v1', 'false', 'PriorityClass']);
       // subresources are never listed
       expect(names(t).filter((n) => n.includes('/'))).toEqual([]);
 

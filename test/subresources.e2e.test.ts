@@ -92,7 +92,7 @@ describe.skipIf(!available)('kubectl commands on subresources', () => {
   };
 
   beforeAll(async () => {
-    ({ cluster, files, cacheDir, kubectl } = await startKubectlSession());
+    ({ cluster, files, cacheDir, kubectl } = await startKubectlSession(['--components', 'controller-manager,kubelet-sim']));
     await apply('nodes.yaml', NODES);
   });
 

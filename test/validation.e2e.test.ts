@@ -81,7 +81,7 @@ describe.skipIf(!available)('defaults, admission and validation through kubectl'
   };
 
   beforeAll(async () => {
-    ({ cluster, files, kubectl } = await startKubectlSession());
+    ({ cluster, files, kubectl } = await startKubectlSession(['--components', 'controller-manager,kubelet-sim']));
     await ok('create', 'namespace', NS);
   });
 
