@@ -4,6 +4,7 @@ import type { CpuUse } from './cpu.js';
 import type { LoadResult } from './load.js';
 import type { WatchFanoutResult } from './watch-fanout.js';
 import { cpuLine as kubeletCpuLine, seconds, times, writesLine, type KubeletBench } from './kubelet-checks.js';
+import { placementOk, schedCpuPerPodUs, schedRate, schedulerLines, type SchedulerBench } from './scheduler-checks.js';
 
 /** A measured load phase, with the CPU it used when /proc could be read. */
 export interface Measured extends LoadResult {
@@ -63,6 +64,7 @@ export interface Results {
   noFsync?: Measured;
   watch?: WatchBench;
   kubelet?: KubeletBench;
+  scheduler?: SchedulerBench;
 }
 
 /** One target and whether this run met it (`met` is null when the figures it needs were not measured). */
@@ -74,7 +76,7 @@ export interface Target {
 }
 
 /** The issue's targets: ≥ 5,000 creates/s, ≥ 40% of the bare echo, p99 ≤ 25 ms. */
-export const TARGETS = { createsPerSecond: 5000, echoRatio: 0.4, p99Ms: 25, watchP99Ms: 100, watchRatio: 0.5, nodesReadySeconds: 20, podsRunningSeconds: 20 } as const;
+export const TARGETS = { createsPerSecond: 5000, echoRatio: 0.4, p99Ms: 25, watchP99Ms: 100, watchRatio: 0.5, nodesReadySeconds: 20, podsRunningSeconds: 20, schedPodsPerSecond: 500, schedAntiAffinityPodsPerSecond: 150 } as const;
 
 /** kubeling deliveries/s ÷ the bare server's, when the watch phase ran. */
 export function watchRatio(r: Results): number | undefined {
@@ -106,6 +108,7 @@ export function targetsOf(r: Results): Target[] {
     { name: 'create p99', want: `<= ${TARGETS.p99Ms} ms`, got: r.creates ? ms(r.creates.latency.p99) : 'n/a', met: r.creates ? r.creates.latency.p99 <= TARGETS.p99Ms : null },
     ...watchTargets(r),
     ...kubeletTargets(r),
+    ...schedulerTargets(r),
   ];
 }
 
@@ -122,6 +125,19 @@ function kubeletTargets(r: Results): Target[] {
     { name: 'heartbeats', want: `lease < ${k.leaseDurationSeconds} s`, got: st ? `${seconds(Math.max(st.maxStalenessMs, st.maxGapMs))}${st.notReadyMax > 0 ? `, ${st.notReadyMax} not Ready` : ''}` : 'n/a', met: st ? beatOk : null },
     { name: 'pods Running', want: `<= ${TARGETS.podsRunningSeconds} s`, got: run.podsRunningMs === undefined ? `${run.podsRunningSeen} of ${run.pods}` : seconds(run.podsRunningMs), met: run.podCreatesMs === undefined ? null : within(run.podsRunningMs, TARGETS.podsRunningSeconds) },
   ];
+}
+
+/** The scheduler: pods bound per second without and with anti-affinity, every pod placed correctly. */
+function schedulerTargets(r: Results): Target[] {
+  const s = r.scheduler;
+  if (!s) return [];
+  const one = (name: string, run: SchedulerBench['plain'], want: number): Target => {
+    const rate = schedRate(run);
+    const cpu = schedCpuPerPodUs(run);
+    const ok = !!run?.placement && placementOk(run.placement);
+    return { name, want: `>= ${want}/s`, got: rate === undefined ? (run ? `${int(run.boundSeen)} of ${int(run.pods)}` : 'n/a') : `${int(rate)}/s${cpu === undefined ? '' : ` (${int(cpu)} µs CPU/pod)`}${ok ? '' : ' WRONG PLACEMENT'}`, met: run ? rate !== undefined && ok && rate >= want : null };
+  };
+  return [one('sched pods/s', s.plain, TARGETS.schedPodsPerSecond), one('sched anti-aff', s.antiAffinity, TARGETS.schedAntiAffinityPodsPerSecond)];
 }
 
 function watchTargets(r: Results): Target[] {
@@ -168,6 +184,7 @@ export function formatReport(r: Results): string {
   if (r.echo) lines.push('bare fastify echo (parse JSON, echo it back):', ...loadLines('POST pod body', r.echo));
   if (r.watch) lines.push(...watchLines(r.watch, watchRatio(r)));
   if (r.kubelet) lines.push(...kubeletLines(r.kubelet));
+  if (r.scheduler) lines.push(...schedulerLines(r.scheduler, { plain: TARGETS.schedPodsPerSecond, antiAffinity: TARGETS.schedAntiAffinityPodsPerSecond }));
   const ratio = echoRatio(r);
   if (ratio !== undefined) lines.push(`kubeling creates/s ÷ echo req/s: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.echoRatio * 100}%]`);
   const cpu = cpuRatio(r);

@@ -19,12 +19,14 @@ import { timeList, timePaginatedList } from './list.js';
 import { rssBytes, runWatchFanout, type Stage } from './watch-fanout.js';
 import type { WatchBench, WatchRun } from './report.js';
 import { benchKubelet } from './kubelet.js';
+import { benchScheduler } from './scheduler.js';
 
 // Flags (or BENCH_* variables): --seconds 6 --warmup 2 --connections 32 --list-pods 10000 --noise-retries 1
 //   --phases echo,creates,gets,list,nofsync,watch,kubelet   --cpu-prof-dir DIR (profile every apiserver child, print a summary)
 //   --watchers 1000 --watch-rate 200 --watch-seconds 5 (the watch fan-out phase)
-//   --kubelet-nodes 5000 --kubelet-pods 10000 --kubelet-steady-seconds 300 --kubelet-no-events (the kubelet-sim phase, run last)
-const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch', 'kubelet'] as const;
+//   --kubelet-nodes 5000 --kubelet-pods 10000 --kubelet-steady-seconds 300 --kubelet-no-events (the kubelet-sim phase)
+//   --scheduler-nodes 1000 --scheduler-pods 10000 (the scheduler phase, run last)
+const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch', 'kubelet', 'scheduler'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** The bench's settings (flags, with BENCH_* environment variables as defaults). */
@@ -45,6 +47,8 @@ interface Config {
   kubeletSteadySeconds: number;
   /** Run the simulator with --no-events (by default it writes its kubelet events, as a user runs it). */
   kubeletNoEvents: boolean;
+  schedulerNodes: number;
+  schedulerPods: number;
 }
 
 const CLI = fileURLToPath(new URL('../cluster/cli.js', import.meta.url));
@@ -70,6 +74,8 @@ function parseConfig(argv: string[]): Config {
       'kubelet-pods': { type: 'string', default: env.BENCH_KUBELET_PODS ?? '10000' },
       'kubelet-steady-seconds': { type: 'string', default: env.BENCH_KUBELET_STEADY_SECONDS ?? '300' },
       'kubelet-no-events': { type: 'boolean', default: ['1', 'true'].includes(env.BENCH_KUBELET_NO_EVENTS ?? '') },
+      'scheduler-nodes': { type: 'string', default: env.BENCH_SCHEDULER_NODES ?? '1000' },
+      'scheduler-pods': { type: 'string', default: env.BENCH_SCHEDULER_PODS ?? '10000' },
     },
     strict: true,
   });
@@ -97,6 +103,8 @@ function parseConfig(argv: string[]): Config {
     kubeletPods: Math.floor(num('kubelet-pods', values['kubelet-pods'])),
     kubeletSteadySeconds: num('kubelet-steady-seconds', values['kubelet-steady-seconds']),
     kubeletNoEvents: values['kubelet-no-events'],
+    schedulerNodes: Math.max(1, Math.floor(num('scheduler-nodes', values['scheduler-nodes']))),
+    schedulerPods: Math.floor(num('scheduler-pods', values['scheduler-pods'])),
   };
   if (values['cpu-prof-dir']) cfg.cpuProfDir = resolve(values['cpu-prof-dir']);
   return cfg;
@@ -374,6 +382,10 @@ async function main(argv: string[]): Promise<void> {
     if (cfg.phases.has('kubelet')) {
       const nodeArgs = cfg.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.cpuProfDir}`] : [];
       out.kubelet = await benchKubelet({ cli: CLI, dir: join(dir, 'kubelet'), nodes: cfg.kubeletNodes, pods: cfg.kubeletPods, steadySeconds: cfg.kubeletSteadySeconds, noEvents: cfg.kubeletNoEvents, concurrency: cfg.connections, nodeArgs });
+    }
+    if (cfg.phases.has('scheduler')) {
+      const nodeArgs = cfg.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.cpuProfDir}`] : [];
+      out.scheduler = await benchScheduler({ cli: CLI, dir: join(dir, 'scheduler'), nodes: cfg.schedulerNodes, pods: cfg.schedulerPods, concurrency: cfg.connections, nodeArgs, schedulerNodeArgs: nodeArgs });
     }
   } finally {
     await stopAllChildren();

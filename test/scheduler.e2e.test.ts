@@ -7,7 +7,7 @@ import { kubectlOrSkip } from './support/kubectl.js';
 import { kubectlCalls, startKubectlSession, type KubectlSession } from './support/kubectl-session.js';
 
 const available = kubectlOrSkip();
-const EXAMPLES = new URL('../../shared/examples/', import.meta.url);
+const EXAMPLES = new URL('./fixtures/examples/', import.meta.url);
 const CP_TAINT = '1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }';
 
 describe.skipIf(!available)('scheduling through kubectl', () => {

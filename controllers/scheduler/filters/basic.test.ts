@@ -13,7 +13,7 @@ import { taintToleration } from './taint-toleration.js';
 const UU = 'UnschedulableAndUnresolvable';
 
 describe('NodeUnschedulable', () => {
-  // Tolerations from /work/shared/examples/pod-with-toleration.yaml.
+  // Tolerations from test/fixtures/examples/pod-with-toleration.yaml.
   const exampleTol: Toleration[] = [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }];
   it.each([
     ['cordoned, no toleration', true, [], { code: UU, reasons: ['node(s) were unschedulable'] }],

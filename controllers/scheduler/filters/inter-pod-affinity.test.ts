@@ -35,7 +35,7 @@ const zoned = () => [
 
 describe('required pod affinity', () => {
   it('example pod-pod-affinity.yaml: must land in the zone running security=S1', () => {
-    // From /work/shared/examples/pod-pod-affinity.yaml (required part).
+    // From test/fixtures/examples/pod-pod-affinity.yaml (required part).
     const pod = mkPod('with-pod-affinity', {
       spec: {
         affinity: {

@@ -65,7 +65,7 @@ describe('terms and nodeSelector (edge case 44)', () => {
   });
 
   it('example pod-node-affinity.yaml: required zone In, preferred steers', () => {
-    // From /work/shared/examples/pod-node-affinity.yaml.
+    // From test/fixtures/examples/pod-node-affinity.yaml.
     const pod = mkPod('with-node-affinity', {
       spec: {
         affinity: {
