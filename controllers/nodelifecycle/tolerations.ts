@@ -1,19 +1,9 @@
 // Toleration matching for NoExecute taints (upstream v1helper.GetMatchingTolerations, Toleration.ToleratesTaint).
 
+import { toleratesTaint } from '../../apiserver/api/tolerations.js';
 import type { Taint, Toleration } from '../../apiserver/api/types.js';
 
-/**
- * Upstream Toleration.ToleratesTaint: the effect is empty or equal; an empty key with Exists matches every key, else
- * keys are equal; Exists matches any value, Equal (or empty) needs equal values.
- */
-export function toleratesTaint(tol: Toleration, taint: Taint): boolean {
-  if (tol.effect && tol.effect !== taint.effect) return false;
-  if (tol.key && tol.key !== taint.key) return false;
-  const op = tol.operator || 'Equal';
-  if (op === 'Exists') return true;
-  if (op === 'Equal') return (tol.value ?? '') === (taint.value ?? '');
-  return false;
-}
+export { toleratesTaint };
 
 /**
  * Upstream GetMatchingTolerations: all taints tolerated, and for each taint the first toleration that tolerates it.
