@@ -5,11 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { R, type ResourceInfo } from '../apiserver/api/resources.js';
-import { isExpired } from '../apiserver/api/status.js';
+import { R } from '../apiserver/api/resources.js';
 import type { Lease, Node, Pod } from '../apiserver/api/types.js';
-import { Client, type ListOptions } from '../controllers/runtime/index.js';
+import { Client } from '../controllers/runtime/index.js';
 import { startChild, startServerChild, type ServerChild } from './children.js';
+import { Follow } from './follow.js';
 import { cpuBetween, sampleCpu, type CpuSample } from './cpu.js';
 import { openConnections, runLoad, type RequestSpec } from './load.js';
 import { rssBytes } from './watch-fanout.js';
@@ -107,63 +107,6 @@ const podNameOf = (i: number): string => `kb-${String(i).padStart(6, '0')}`;
 
 const emptyWrites = (): WriteCounts => ({ nodes: 0, leases: 0, pods: 0, events: 0 });
 const minus = (a: WriteCounts, b: WriteCounts): WriteCounts => ({ nodes: a.nodes - b.nodes, leases: a.leases - b.leases, pods: a.pods - b.pods, events: a.events - b.events });
-
-/**
- * A list then a watch of one collection, every object handed to `onObject` (a re-list after an expired watch hands
- * them again: handlers are idempotent). Streams that end are watched again from the last revision seen.
- */
-class Follow<T extends { metadata?: { resourceVersion?: string } }> {
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | undefined;
-  errors = 0;
-  lastError: string | undefined;
-
-  constructor(
-    private readonly client: Client,
-    private readonly r: ResourceInfo,
-    private readonly opts: ListOptions,
-    private readonly onObject: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T) => void,
-  ) {}
-
-  /** Resolves once the initial list was handed over and the watch is being opened. */
-  async start(): Promise<void> {
-    const rv = await this.relist();
-    this.loop = this.run(rv);
-  }
-
-  private async relist(): Promise<string> {
-    const list = await this.client.listAll<T>(this.r, { ...this.opts, limit: 1000 });
-    for (const o of list.items) this.onObject('ADDED', o);
-    return list.metadata.resourceVersion ?? '';
-  }
-
-  private async run(from: string): Promise<void> {
-    let rv = from;
-    const signal = this.abort.signal;
-    while (!signal.aborted) {
-      try {
-        for await (const ev of this.client.watch<T>(this.r, { ...this.opts, resourceVersion: rv, allowWatchBookmarks: true }, signal)) {
-          rv = ev.object.metadata?.resourceVersion ?? rv;
-          if (ev.type !== 'BOOKMARK') this.onObject(ev.type, ev.object);
-        }
-      } catch (e) {
-        if (signal.aborted) return;
-        this.errors++;
-        this.lastError = (e as Error).message;
-        if (isExpired(e)) {
-          rv = await this.relist().catch(() => rv);
-          continue;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
-  }
-}
 
 /** What the bench's watches see: the simulated nodes' Ready state, Lease renewals, pods Running, and writes counted. */
 class Observed {

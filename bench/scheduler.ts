@@ -5,11 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { R, type ResourceInfo } from '../apiserver/api/resources.js';
-import { isExpired } from '../apiserver/api/status.js';
+import { R } from '../apiserver/api/resources.js';
 import type { Node, Pod } from '../apiserver/api/types.js';
 import { Client } from '../controllers/runtime/index.js';
 import { startChild, startServerChild, type ServerChild } from './children.js';
+import { Follow } from './follow.js';
 import { cpuBetween, sampleCpu, type CpuSample } from './cpu.js';
 import { nodeReady, seconds } from './kubelet-checks.js';
 import { LogCounter } from './kubelet.js';
@@ -50,54 +50,6 @@ const BIND_WAIT_MS = 600_000;
 const progress = (line: string): void => {
   process.stderr.write(`scheduler phase: ${line}\n`);
 };
-
-/** A list then a watch of one collection (re-listed when the watch expires); handlers are idempotent. */
-class Follow<T extends { metadata?: { resourceVersion?: string } }> {
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | undefined;
-  errors = 0;
-  lastError: string | undefined;
-
-  constructor(private readonly client: Client, private readonly r: ResourceInfo, private readonly namespace: string | undefined, private readonly onObject: (type: string, obj: T) => void) {}
-
-  async start(): Promise<void> {
-    const rv = await this.relist();
-    this.loop = this.run(rv);
-  }
-
-  private async relist(): Promise<string> {
-    const list = await this.client.listAll<T>(this.r, { ...(this.namespace ? { namespace: this.namespace } : {}), limit: 1000 });
-    for (const o of list.items) this.onObject('ADDED', o);
-    return list.metadata.resourceVersion ?? '';
-  }
-
-  private async run(from: string): Promise<void> {
-    let rv = from;
-    const signal = this.abort.signal;
-    while (!signal.aborted) {
-      try {
-        for await (const ev of this.client.watch<T>(this.r, { ...(this.namespace ? { namespace: this.namespace } : {}), resourceVersion: rv, allowWatchBookmarks: true }, signal)) {
-          rv = ev.object.metadata?.resourceVersion ?? rv;
-          if (ev.type !== 'BOOKMARK') this.onObject(ev.type, ev.object);
-        }
-      } catch (e) {
-        if (signal.aborted) return;
-        this.errors++;
-        this.lastError = (e as Error).message;
-        if (isExpired(e)) {
-          rv = await this.relist().catch(() => rv);
-          continue;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
-  }
-}
 
 /** What the bench's watches see: nodes Ready without the not-ready taint, and pods bound. */
 class Seen {
@@ -158,7 +110,7 @@ async function startCluster(cfg: SchedulerConfig, name: string): Promise<Cluster
   const api = await startServerChild(`apiserver-${name}`, cfg.cli, ['apiserver', '--port', '0', '--data-dir', join(dir, 'data')], cfg.nodeArgs);
   const client = new Client({ server: api.url }, { userAgent: 'kubeling-bench', connections: cfg.concurrency, timeoutMs: 120_000 });
   const seen = new Seen();
-  const follows = [new Follow<Node>(client, R.nodes, undefined, seen.node), new Follow<Pod>(client, R.pods, NAMESPACE, seen.pod)];
+  const follows = [new Follow<Node>(client, R.nodes, {}, seen.node), new Follow<Pod>(client, R.pods, { namespace: NAMESPACE }, seen.pod)];
   let sim: ServerChild | undefined;
   const stop = async (): Promise<void> => {
     await sim?.stop();
