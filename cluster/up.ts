@@ -20,6 +20,7 @@ export const UP_FLAGS = {
   'node-monitor-period': { type: 'string', default: '5s' },
   'node-monitor-grace-period': { type: 'string', default: '40s' },
   'heartbeat-interval': { type: 'string', default: '10s' },
+  'file-check-frequency': { type: 'string', default: '20s' },
 } as const;
 
 /** The components `up` can start besides the API server. */
@@ -59,6 +60,7 @@ flags:
   --node-monitor-period D        how often the node lifecycle controller checks nodes (default 5s)
   --node-monitor-grace-period D  a node silent this long turns Unknown and is tainted unreachable (default 40s)
   --heartbeat-interval D         how often the simulated nodes renew their Lease (default 10s)
+  --file-check-frequency D       how often the manifest folders are rescanned; changes are also watched (default 20s)
   --components LIST     what to start besides the API server (default scheduler,controller-manager,kubelet-sim;
                         e.g. leave the scheduler out to keep pods Pending for a test of your own)`;
 
@@ -78,7 +80,7 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number, got ${values.nodes}`);
   const cmArgs = ['controller-manager', '--kubeconfig', kubeconfig, '--node-monitor-period', values['node-monitor-period'], '--node-monitor-grace-period', values['node-monitor-grace-period']];
-  const simArgs = ['kubelet-sim', '--kubeconfig', kubeconfig, '--nodes', String(nodes), '--control-planes', nodes > 0 ? '1' : '0', '--pod-manifest-path', resolve(values['manifests-dir']), '--id', 'kubeling-up', '--heartbeat-interval', values['heartbeat-interval']];
+  const simArgs = ['kubelet-sim', '--kubeconfig', kubeconfig, '--nodes', String(nodes), '--control-planes', nodes > 0 ? '1' : '0', '--pod-manifest-path', resolve(values['manifests-dir']), '--id', 'kubeling-up', '--heartbeat-interval', values['heartbeat-interval'], '--file-check-frequency', values['file-check-frequency']];
   const children: Child[] = [];
   let stopping = false;
   const stop = async (code: number): Promise<number> => {

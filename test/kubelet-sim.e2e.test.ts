@@ -19,7 +19,8 @@ describe.skipIf(!available)('simulated kubelets through kubectl', () => {
   const apply = (text: string) => s.kubectl(['apply', '-f', '-'], { input: text });
 
   beforeAll(async () => {
-    s = await startKubectlSession();
+    // a manifest change the file watch misses is still seen within the test's time, as the kubelet's rescan sees it
+    s = await startKubectlSession(['--file-check-frequency', '2s']);
     static_ = join(s.cluster.dir, 'static-pods');
   });
   afterAll(async () => {
@@ -154,7 +155,7 @@ spec:
     expect(await exited).toBe(0);
   });
 
-  it('static pods: mirror pods appear, come back when deleted, follow edits, go with the file; bad files are reported', async () => {
+  it('static pods: mirror pods appear, come back when deleted, follow edits, go with the file; bad files are reported', { timeout: 90_000 }, async () => {
     const dir = join(static_, CP);
     await mkdir(dir, { recursive: true });
     const etcd = (image: string) => `apiVersion: v1
