@@ -1,5 +1,6 @@
 // Heartbeats of every simulated node: a Lease renewed each interval, and node status posted on change or every 5 min.
 
+import { microTime } from '../apiserver/api/time.js';
 import { isConflict, isInvalid, isNotFound } from '../apiserver/api/status.js';
 import { R } from '../apiserver/api/resources.js';
 import type { Lease, Node } from '../apiserver/api/types.js';
@@ -30,9 +31,7 @@ export interface HeartbeatOptions {
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 10_000, statusReportMs: 5 * 60_000, leaseDurationSeconds: 40, concurrency: 32 };
 
 /** A MicroTime as the API writes it: RFC3339 with microseconds. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
+export { microTime };
 
 /** The Lease of a node (upstream kubelet's nodelease controller). */
 export function leaseFor(node: { name: string; uid: string }, now: number, durationSeconds: number, resourceVersion?: string): Lease {

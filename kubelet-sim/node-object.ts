@@ -1,5 +1,6 @@
 // The Node objects a simulated kubelet registers and keeps up to date: initial object, conditions, adoption.
 
+import { metaTime as rfc3339 } from '../apiserver/api/time.js';
 import { createHash } from 'node:crypto';
 import type { NodeCondition, NodeStatus, NodeSystemInfo } from 'kubernetes-types/core/v1.js';
 import type { Node } from '../apiserver/api/types.js';
@@ -41,9 +42,7 @@ export interface NodeConditionOptions {
 }
 
 /** RFC 3339 with whole seconds in UTC, as metav1.Time serialises. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339 };
 
 type Desired = Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message'>;
 

@@ -1,5 +1,6 @@
 // Builds the pod .status a kubelet publishes from the simulator's runtime: container statuses, phase, conditions.
 
+import { metaTime as rfc3339 } from '../apiserver/api/time.js';
 import type { ContainerState, ContainerStatus, PodCondition } from 'kubernetes-types/core/v1.js';
 import type { Container, Pod } from '../apiserver/api/types.js';
 import { isPlainObject } from '../apiserver/api/types.js';
@@ -9,9 +10,7 @@ import type { PodProfile } from './stages.js';
 import { hasInstance, isSidecar, specOf, startupDelayMs } from './stages.js';
 
 /** RFC 3339 at whole seconds, as metav1.Time marshals: `2026-01-02T03:04:05Z`. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339 };
 
 /** Condition types the kubelet owns, in the order it writes them. */
 export const KUBELET_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'] as const;

@@ -1,5 +1,6 @@
 // Node health from the controller's side: when a node was last heard from, and the conditions to post when it went quiet.
 
+import { metaTime as rfc3339 } from '../../apiserver/api/time.js';
 import type { Node } from '../../apiserver/api/types.js';
 
 /** A node condition as the API carries it. */
@@ -44,9 +45,7 @@ export function nodeCondition(node: Node, type: string): NodeCondition | undefin
 }
 
 /** RFC 3339 with whole seconds, as metav1.Time serializes. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
+export { rfc3339 };
 
 const parseTime = (s: string | undefined): number | undefined => {
   const t = s === undefined ? NaN : Date.parse(s);

@@ -1,5 +1,6 @@
 // The pod GC pass: delete terminated pods over the threshold, stuck terminating pods, and pods of deleted nodes.
 
+import { metaTime } from '../../apiserver/api/time.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isNotFound } from '../../apiserver/api/status.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
@@ -30,7 +31,7 @@ const CONTROLLER = 'podgc';
 /** A pod condition as upstream's PodGC writes it. */
 const ORPHANED = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' };
 
-const rfc3339 = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+const rfc3339 = metaTime;
 
 /**
  * Upstream PodGCController.gc, one pass over the caches, in upstream's order: gcTerminated, gcTerminating,

@@ -1,5 +1,7 @@
 // Event correlation as client-go's recorder does it: aggregate similar events, count duplicates, limit spam.
 
+import { metaTime as rfc3339 } from '../../apiserver/api/time.js';
+
 /** The core/v1 Event fields the recorder writes (wire-shaped). */
 export interface EventObject {
   apiVersion: 'v1';
@@ -40,9 +42,7 @@ export interface CorrelatorOptions {
 }
 
 /** RFC3339 with seconds, as metav1.Time serialises. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { rfc3339 };
 
 /** A size-bounded map evicting the least recently used entry. */
 class Lru<V> {

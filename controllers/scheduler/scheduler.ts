@@ -1,5 +1,6 @@
 // The scheduler loop: pending pods from the queue, the algorithm over the cache, assume, bind; failures recorded.
 
+import { metaTime } from '../../apiserver/api/time.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isConflict, isNotFound } from '../../apiserver/api/status.js';
 import type { Namespace, Node, Pod } from '../../apiserver/api/types.js';
@@ -160,7 +161,7 @@ export class Scheduler {
     const conditions = pod.status?.conditions ?? [];
     const old = conditions.find((c) => c.type === 'PodScheduled');
     if (old && old.status === 'False' && old.reason === 'Unschedulable' && old.message === message) return;
-    const now = new Date(this.rt.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = metaTime(this.rt.clock.now());
     const cond = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : now, reason: 'Unschedulable', message };
     try {
       await this.rt.client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { metadata: { uid: pod.metadata?.uid }, status: { conditions: [cond] } }, { subresource: 'status' });
