@@ -3,9 +3,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { parseGoDuration } from '../apiserver/api/duration.js';
-import { Client, createRuntime, loadKubeconfig } from '../controllers/runtime/index.js';
+import { durationFlag, startComponent } from '../controllers/runtime/index.js';
 import { parseSimFlags, type SimFlags } from './node-config.js';
 import { startSimulator, type SimulatorOptions } from './simulator.js';
 
@@ -59,12 +57,6 @@ flags:
   --no-events                    write no kubelet events
   --workers N                    pods handled at once (default 32)`;
 
-function durationMs(flag: string, v: string): number {
-  const ms = /^\d+$/.test(v) ? Number(v) * 1000 : parseGoDuration(v);
-  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) throw new Error(`--${flag} must be a duration such as 10s or 500ms, got ${v}`);
-  return ms;
-}
-
 /** Parses `kubeling kubelet-sim` flags into simulator options (and the kubeconfig path). */
 export function parseKubeletSimArgs(argv: string[]): { kubeconfig?: string; options: SimulatorOptions } {
   const { values } = parseArgs({ args: argv, options: KUBELET_SIM_FLAGS, strict: true, allowPositionals: false });
@@ -73,7 +65,7 @@ export function parseKubeletSimArgs(argv: string[]): { kubeconfig?: string; opti
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new Error(`--workers must be a number from 1 to 1024, got ${values.workers}`);
-  const intervalMs = durationMs('heartbeat-interval', values['heartbeat-interval']);
+  const intervalMs = durationFlag('heartbeat-interval', values['heartbeat-interval']);
   const options: SimulatorOptions = {
     flags,
     bind: values.bind,
@@ -83,7 +75,7 @@ export function parseKubeletSimArgs(argv: string[]): { kubeconfig?: string; opti
     adopt: !values['no-adopt'],
     events: !values['no-events'],
     workers,
-    manifestRescanMs: durationMs('file-check-frequency', values['file-check-frequency']),
+    manifestRescanMs: durationFlag('file-check-frequency', values['file-check-frequency']),
   };
   if (values['pod-manifest-path']) options.manifestDir = values['pod-manifest-path'];
   return values.kubeconfig === undefined ? { options } : { kubeconfig: values.kubeconfig, options };
@@ -96,18 +88,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(0);
   }
   const { kubeconfig, options } = parseKubeletSimArgs(argv);
-  const logger = pino({ name: 'kubelet-sim', level: process.env.KUBELING_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const cfg = await loadKubeconfig(kubeconfig, undefined, process.env);
-  const client = new Client(cfg, { userAgent: 'kubelet/v1.32.4 (linux/amd64) kubeling', connections: 32 });
-  const rt = createRuntime({ client, logger });
-  const ac = new AbortController();
-  const sim = await startSimulator(rt, options, ac.signal);
+  const c = await startComponent({ name: 'kubelet-sim', kubeconfig, env: process.env, userAgent: 'kubelet/v1.32.4 (linux/amd64) kubeling', connections: 32 });
+  const sim = await startSimulator(c.rt, options, c.signal);
   const names = sim.nodes.names();
-  process.stdout.write(`${JSON.stringify({ ready: true, component: 'kubelet-sim', nodes: names.length, names: names.slice(0, 20), endpoint: sim.endpoint })}\n`);
-  const stop = (): void => {
-    ac.abort();
-    sim.stop().then(() => client.close()).then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  c.serve({ nodes: names.length, names: names.slice(0, 20), endpoint: sim.endpoint }, () => sim.stop());
 }

@@ -1,9 +1,7 @@
 // `kubeling controller-manager`: one process running the cluster's generic controllers on shared informers.
 
-import { setMaxListeners } from 'node:events';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { Client, createRuntime, loadKubeconfig, parseGoDuration } from '../../controllers/runtime/index.js';
+import { durationFlag, startComponent } from '../../controllers/runtime/index.js';
 import { startGarbageCollector } from '../../controllers/gc/main.js';
 import { startNodeLifecycle } from '../../controllers/nodelifecycle/main.js';
 import { startPodGC } from '../../controllers/podgc/main.js';
@@ -50,12 +48,6 @@ flags:
   --pod-gc-quarantine D              how long a node must be gone before its pods are deleted (default 40s)
   --concurrent-gc-syncs N            garbage collector workers (default 20)`;
 
-function durationMs(flag: string, v: string): number {
-  const ms = parseGoDuration(v);
-  if (ms === undefined || ms <= 0) throw new Error(`--${flag} must be a duration such as 40s, got ${v}`);
-  return ms;
-}
-
 function number(flag: string, v: string, integer = false): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) throw new Error(`--${flag} must be a ${integer ? 'whole ' : ''}number, got ${v}`);
@@ -82,18 +74,18 @@ export function parseControllerManagerArgs(argv: string[]): ControllerManagerOpt
   const opts: ControllerManagerOptions = {
     controllers,
     nodeLifecycle: {
-      monitorPeriodMs: durationMs('node-monitor-period', v['node-monitor-period']),
-      gracePeriodMs: durationMs('node-monitor-grace-period', v['node-monitor-grace-period']),
-      startupGracePeriodMs: durationMs('node-startup-grace-period', v['node-startup-grace-period']),
+      monitorPeriodMs: durationFlag('node-monitor-period', v['node-monitor-period']),
+      gracePeriodMs: durationFlag('node-monitor-grace-period', v['node-monitor-grace-period']),
+      startupGracePeriodMs: durationFlag('node-startup-grace-period', v['node-startup-grace-period']),
       evictionRate: number('node-eviction-rate', v['node-eviction-rate']),
       secondaryEvictionRate: number('secondary-node-eviction-rate', v['secondary-node-eviction-rate']),
       unhealthyZoneThreshold: number('unhealthy-zone-threshold', v['unhealthy-zone-threshold']),
       largeClusterThreshold: number('large-cluster-size-threshold', v['large-cluster-size-threshold'], true),
     },
     podGC: {
-      periodMs: durationMs('pod-gc-period', v['pod-gc-period']),
+      periodMs: durationFlag('pod-gc-period', v['pod-gc-period']),
       terminatedThreshold: number('terminated-pod-gc-threshold', v['terminated-pod-gc-threshold'], true),
-      quarantineMs: durationMs('pod-gc-quarantine', v['pod-gc-quarantine']),
+      quarantineMs: durationFlag('pod-gc-quarantine', v['pod-gc-quarantine']),
     },
     gc: { workers: Math.max(1, number('concurrent-gc-syncs', v['concurrent-gc-syncs'], true)) },
   };
@@ -108,23 +100,11 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(0);
   }
   const opts = parseControllerManagerArgs(argv);
-  const logger = pino({ name: 'controller-manager', level: process.env.KUBELING_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const cfg = await loadKubeconfig(opts.kubeconfig, undefined, process.env);
-  const client = new Client(cfg, { userAgent: 'kube-controller-manager/v1.32.4 (linux/amd64) kubeling', connections: 16 });
-  const rt = createRuntime({ client, logger });
-  const ac = new AbortController();
-  // one informer per served kind listens on the same signal
-  setMaxListeners(0, ac.signal);
-  if (opts.controllers.has('gc')) await startGarbageCollector(rt, opts.gc, ac.signal);
-  if (opts.controllers.has('nodelifecycle')) await startNodeLifecycle(rt, opts.nodeLifecycle, ac.signal);
-  if (opts.controllers.has('podgc')) await startPodGC(rt, opts.podGC, ac.signal);
-  rt.start(ac.signal);
-  await rt.waitForSync(ac.signal);
-  process.stdout.write(`${JSON.stringify({ ready: true, component: 'controller-manager', controllers: [...opts.controllers] })}\n`);
-  const stop = (): void => {
-    ac.abort();
-    client.close().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const c = await startComponent({ name: 'controller-manager', kubeconfig: opts.kubeconfig, env: process.env, userAgent: 'kube-controller-manager/v1.32.4 (linux/amd64) kubeling' });
+  if (opts.controllers.has('gc')) await startGarbageCollector(c.rt, opts.gc, c.signal);
+  if (opts.controllers.has('nodelifecycle')) await startNodeLifecycle(c.rt, opts.nodeLifecycle, c.signal);
+  if (opts.controllers.has('podgc')) await startPodGC(c.rt, opts.podGC, c.signal);
+  c.rt.start(c.signal);
+  await c.rt.waitForSync(c.signal);
+  c.serve({ controllers: [...opts.controllers] });
 }

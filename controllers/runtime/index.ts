@@ -12,5 +12,4 @@ export { exponentialRateLimiter, bucketRateLimiter, maxOfRateLimiter, defaultCon
 export { newController, type Controller, type ControllerSpec, type ReconcileResult, type Source } from './controller.js';
 export { newEventRecorder, buildEvent, EventCorrelator, type Correlation, type CorrelatorOptions, type EventObject, type EventRecorder, type EventRecorderDeps } from './events.js';
 export { createRuntime, silentLogger, type Logger, type Runtime } from './runtime.js';
-/** Go duration strings (`40s`, `1m30s`) in milliseconds, for components' flags. */
-export { parseGoDuration } from '../../apiserver/api/duration.js';
+export { durationFlag, startComponent, type Component } from './component.js';

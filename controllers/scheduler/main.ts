@@ -1,9 +1,7 @@
 // The scheduler process: flags → kubeconfig → runtime → scheduler; SIGTERM stops it.
 
-import { setMaxListeners } from 'node:events';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { Client, createRuntime, loadKubeconfig, type Runtime } from '../runtime/index.js';
+import { startComponent, type Runtime } from '../runtime/index.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 /** Creates the scheduler on `rt` (its informers included) and starts its loop; resolves once it runs. */
@@ -31,20 +29,9 @@ export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { kubeconfig: { type: 'string' }, 'bind-concurrency': { type: 'string', default: '32' } }, strict: true, allowPositionals: false });
   const bindConcurrency = Number(values['bind-concurrency']);
   if (!Number.isInteger(bindConcurrency) || bindConcurrency < 1) throw new Error(`--bind-concurrency must be a positive whole number, got ${values['bind-concurrency']}`);
-  const logger = pino({ name: 'scheduler', level: process.env.KUBELING_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const cfg = await loadKubeconfig(values.kubeconfig, undefined, process.env);
-  const client = new Client(cfg, { userAgent: 'kube-scheduler/v1.32.4 (linux/amd64) kubeling', connections: 32 });
-  const rt = createRuntime({ client, logger });
-  const ac = new AbortController();
-  setMaxListeners(0, ac.signal);
-  await startScheduler(rt, { bindConcurrency }, ac.signal);
-  rt.start(ac.signal);
-  await rt.waitForSync(ac.signal);
-  process.stdout.write(`${JSON.stringify({ ready: true, component: 'scheduler' })}\n`);
-  const stop = (): void => {
-    ac.abort();
-    client.close().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  const c = await startComponent({ name: 'scheduler', kubeconfig: values.kubeconfig, env: process.env, userAgent: 'kube-scheduler/v1.32.4 (linux/amd64) kubeling', connections: 32 });
+  await startScheduler(c.rt, { bindConcurrency }, c.signal);
+  c.rt.start(c.signal);
+  await c.rt.waitForSync(c.signal);
+  c.serve({});
 }
