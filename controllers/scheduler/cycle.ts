@@ -3,7 +3,7 @@
 import type { Pod, Toleration } from '../../apiserver/api/types.js';
 import { podAffinityInfo, type NamespaceLabels, type PodAffinityInfo } from './affinity-terms.js';
 import type { NodeInfo, Snapshot } from './node-info.js';
-import { requiredNodeAffinity, type RequiredNodeAffinity } from './node-selector.js';
+import { requiredNodeAffinity, type RequiredNodeAffinity } from '../../apiserver/api/node-selector.js';
 import { podRequests, type Resources } from './resources.js';
 
 /** Filter status codes (upstream framework.Unschedulable / UnschedulableAndUnresolvable). */

@@ -12,7 +12,7 @@ import { podTopologySpread } from './filters/pod-topology-spread.js';
 import { taintToleration } from './filters/taint-toleration.js';
 import { fitErrorMessage, reasonHistogram, NO_NODES_MESSAGE } from './message.js';
 import type { NodeInfo, Snapshot } from './node-info.js';
-import { requiredNodeNames } from './node-selector.js';
+import { requiredNodeNames } from '../../apiserver/api/node-selector.js';
 import { SCORE_PLUGINS } from './scores/index.js';
 
 export type { Resources } from './resources.js';

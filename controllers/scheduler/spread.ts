@@ -5,7 +5,7 @@ import { matches, type Requirement, type Selector } from '../../apiserver/api/la
 import { safeSelector } from './affinity-terms.js';
 import type { CycleContext } from './cycle.js';
 import type { NodeInfo } from './node-info.js';
-import { requiredNodeAffinityMatches } from './node-selector.js';
+import { requiredNodeAffinityMatches } from '../../apiserver/api/node-selector.js';
 import { firstUntoleratedTaint } from './tolerations.js';
 
 /** One parsed constraint (upstream podtopologyspread.topologySpreadConstraint). */

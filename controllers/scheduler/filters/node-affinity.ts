@@ -2,7 +2,7 @@
 
 import type { FilterPlugin } from '../cycle.js';
 import { reject } from '../cycle.js';
-import { requiredNodeAffinityMatches } from '../node-selector.js';
+import { requiredNodeAffinityMatches } from '../../../apiserver/api/node-selector.js';
 
 /** Upstream nodeaffinity.ErrReasonPod. */
 export const REASON_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";

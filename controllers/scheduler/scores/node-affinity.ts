@@ -1,7 +1,7 @@
 // Score NodeAffinity (weight 2): sum of the weights of matching preferred node affinity terms.
 
 import type { ScorePlugin } from '../cycle.js';
-import { nodeSelectorMatches, parseNodeSelector } from '../node-selector.js';
+import { nodeSelectorMatches, parseNodeSelector } from '../../../apiserver/api/node-selector.js';
 import { defaultNormalize } from './normalize.js';
 
 /**

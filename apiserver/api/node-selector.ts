@@ -1,6 +1,6 @@
 // Node selector terms and pod node affinity (upstream component-helpers scheduling/corev1/nodeaffinity).
 
-import type { Node, NodeSelectorTerm, Pod } from '../../apiserver/api/types.js';
+import type { Node, NodeSelectorTerm, Pod } from './types.js';
 
 type Op = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
 
