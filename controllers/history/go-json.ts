@@ -1,0 +1,76 @@
+// ControllerRevision data as the real controllers write it: Go's JSON of the typed, defaulted pod template.
+
+import { isPlainObject } from '../../apiserver/api/types.js';
+
+// Assumptions / Invariants: upstream builds revision data by encoding the typed object, decoding it into a map and
+// encoding that again (daemon `getPatch`, statefulset `getPatch`). Go's encoding/json writes compact JSON, sorts map
+// keys, and HTML-escapes `<`, `>`, `&` (and U+2028/U+2029). kubectl's `rollout undo` computes the same bytes from
+// the live object and compares them byte for byte, so these rules decide whether it prints "skipped rollback".
+
+const ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/** Go's `json.Marshal` of a JSON value whose maps are Go maps: compact, keys sorted at every level, `<>&` escaped. */
+export function goJSON(v: unknown): string {
+  return JSON.stringify(sortKeys(v)).replace(/[<>&\u2028\u2029]/g, (c) => ESCAPES[c] ?? c);
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) if (v[k] !== undefined) out[k] = sortKeys(v[k]);
+  return out;
+}
+
+// Fields of the pod template's Go types that `omitempty` drops when empty but the API may have stored explicitly.
+// Maps and plain bools/strings only: pointer fields (`*bool`, `*int64`, `*struct`) keep their zero values.
+const EMPTY_MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'matchLabels', 'overhead', 'claims']);
+const FALSE_FIELDS = new Set(['hostNetwork', 'hostPID', 'hostIPC', 'stdin', 'stdinOnce', 'tty', 'readOnly']);
+const KEEP_EMPTY_STRING = new Set(['name', 'mountPath', 'key', 'path', 'operator', 'topologyKey', 'whenUnsatisfiable', 'fieldPath', 'resource', 'ip']);
+const KEEP_EMPTY_LIST = new Set(['containers', 'nodeSelectorTerms']);
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
+
+function dropEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(dropEmpty);
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, raw] of Object.entries(v)) {
+    if (raw === null || raw === undefined) continue;
+    const x = dropEmpty(raw);
+    if (x === '' && !KEEP_EMPTY_STRING.has(k)) continue;
+    if (x === false && FALSE_FIELDS.has(k)) continue;
+    if (Array.isArray(x) && x.length === 0 && !KEEP_EMPTY_LIST.has(k)) continue;
+    if (isPlainObject(x) && Object.keys(x).length === 0 && EMPTY_MAP_FIELDS.has(k)) continue;
+    out[k] = x;
+  }
+  return out;
+}
+
+/**
+ * The pod template as Go's typed round trip prints it: nil and omitempty-empty fields dropped,
+ * `metadata.creationTimestamp: null`, and `resources: {}` in every container (a struct, never omitted).
+ */
+export function canonicalTemplate(template: unknown): Record<string, unknown> {
+  const t = dropEmpty(isPlainObject(template) ? template : {}) as Record<string, unknown>;
+  const metadata = isPlainObject(t.metadata) ? t.metadata : {};
+  t.metadata = { ...metadata, creationTimestamp: null };
+  const spec = isPlainObject(t.spec) ? t.spec : {};
+  for (const list of CONTAINER_LISTS) {
+    const cs = spec[list];
+    if (!Array.isArray(cs)) continue;
+    spec[list] = cs.map((c: unknown) => (isPlainObject(c) ? { ...c, resources: isPlainObject(c.resources) ? c.resources : {} } : c));
+  }
+  if (!Array.isArray(spec.containers)) spec.containers = null;
+  t.spec = spec;
+  return t;
+}
+
+/** The `data` of a revision of `owner` (a DaemonSet or StatefulSet): `{"spec":{"template":{"$patch":"replace",…}}}`. */
+export function revisionData(owner: { spec?: { template?: unknown } }): string {
+  return goJSON({ spec: { template: { ...canonicalTemplate(owner.spec?.template), $patch: 'replace' } } });
+}
+
+/** The data bytes of an existing revision, for a byte comparison with `revisionData`. */
+export function dataOf(cr: { data?: unknown }): string {
+  return goJSON(cr.data ?? null);
+}
