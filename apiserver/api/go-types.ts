@@ -79,6 +79,11 @@ const KINDS: Readonly<Record<string, GoType>> = {
   StatefulSet: specStatus('StatefulSet', WORKLOAD),
   Lease: kind('Lease', [['spec', struct('LeaseSpec')]]),
   PodDisruptionBudget: specStatus('PodDisruptionBudget'),
+  PersistentVolume: specStatus('PersistentVolume'),
+  StorageClass: kind('StorageClass', [
+    ['provisioner', str()], ['parameters', mapOf(str())], ['reclaimPolicy', str('v1.PersistentVolumeReclaimPolicy')], ['mountOptions', listOf(str())],
+    ['allowVolumeExpansion', bool], ['volumeBindingMode', str('v1.VolumeBindingMode')],
+  ]),
   PriorityClass: kind('PriorityClass', [['value', int32], ['globalDefault', bool], ['description', str()], ['preemptionPolicy', str('v1.PreemptionPolicy')]]),
 };
 

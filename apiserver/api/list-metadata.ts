@@ -124,6 +124,12 @@ export const FIELD_MERGE_METADATA: Readonly<Record<string, Fields>> = {
     conditions: CONDITIONS,
     allocatedResourceStatuses: { mapType: 'granular' },
   },
+  'io.k8s.api.core.v1.PersistentVolumeSpec': { accessModes: ATOMIC, mountOptions: ATOMIC },
+  'io.k8s.api.core.v1.ISCSIPersistentVolumeSource': { portals: ATOMIC },
+  'io.k8s.api.core.v1.RBDPersistentVolumeSource': { monitors: ATOMIC },
+  'io.k8s.api.core.v1.CephFSPersistentVolumeSource': { monitors: ATOMIC },
+  'io.k8s.api.core.v1.TopologySelectorTerm': { matchLabelExpressions: ATOMIC },
+  'io.k8s.api.core.v1.TopologySelectorLabelRequirement': { values: ATOMIC },
   'io.k8s.api.core.v1.NodeSpec': { podCIDRs: { patchStrategy: 'merge', listType: 'set' }, taints: ATOMIC },
   'io.k8s.api.core.v1.NodeStatus': {
     conditions: CONDITIONS,
@@ -153,6 +159,7 @@ export const FIELD_MERGE_METADATA: Readonly<Record<string, Fields>> = {
   'io.k8s.api.apps.v1.StatefulSetSpec': { volumeClaimTemplates: ATOMIC },
   'io.k8s.api.apps.v1.StatefulSetStatus': { conditions: CONDITIONS },
   'io.k8s.api.policy.v1.PodDisruptionBudgetSpec': { selector: { patchStrategy: 'replace' } },
+  'io.k8s.api.storage.v1.StorageClass': { mountOptions: ATOMIC, allowedTopologies: ATOMIC },
   'io.k8s.api.policy.v1.PodDisruptionBudgetStatus': { conditions: CONDITIONS },
 };
 

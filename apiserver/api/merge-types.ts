@@ -4,6 +4,7 @@ const CORE = 'io.k8s.api.core.v1.';
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 const APPS = 'io.k8s.api.apps.v1.';
 const POLICY = 'io.k8s.api.policy.v1.';
+const STORAGE = 'io.k8s.api.storage.v1.';
 
 const core = (t: string): string => `${CORE}${t}`;
 const OBJECT_META = `${META}ObjectMeta`;
@@ -101,6 +102,16 @@ export const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, string
   [core('ServiceStatus')]: { loadBalancer: core('LoadBalancerStatus') },
   [core('LoadBalancerStatus')]: { ingress: core('LoadBalancerIngress') },
   [core('PersistentVolumeClaim')]: { spec: PVC_SPEC, status: core('PersistentVolumeClaimStatus') },
+  [core('PersistentVolume')]: { spec: core('PersistentVolumeSpec') },
+  [core('PersistentVolumeSpec')]: {
+    iscsi: core('ISCSIPersistentVolumeSource'),
+    rbd: core('RBDPersistentVolumeSource'),
+    cephfs: core('CephFSPersistentVolumeSource'),
+    fc: core('FCVolumeSource'),
+    nodeAffinity: core('VolumeNodeAffinity'),
+  },
+  [core('VolumeNodeAffinity')]: { required: core('NodeSelector') },
+  [core('TopologySelectorTerm')]: { matchLabelExpressions: core('TopologySelectorLabelRequirement') },
 
   [`${APPS}DaemonSet`]: { spec: `${APPS}DaemonSetSpec`, status: `${APPS}DaemonSetStatus` },
   [`${APPS}DaemonSetSpec`]: { selector: LABEL_SELECTOR, template: POD_TEMPLATE_SPEC },
@@ -108,6 +119,7 @@ export const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, string
   [`${APPS}StatefulSetSpec`]: { selector: LABEL_SELECTOR, template: POD_TEMPLATE_SPEC, volumeClaimTemplates: core('PersistentVolumeClaim') },
   [`${POLICY}PodDisruptionBudget`]: { spec: `${POLICY}PodDisruptionBudgetSpec`, status: `${POLICY}PodDisruptionBudgetStatus` },
   [`${POLICY}PodDisruptionBudgetSpec`]: { selector: LABEL_SELECTOR },
+  [`${STORAGE}StorageClass`]: { allowedTopologies: core('TopologySelectorTerm') },
 };
 
 /** The metadata type every kind's `metadata` field holds. */

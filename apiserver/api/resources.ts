@@ -85,6 +85,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   }),
   res('', 'ServiceAccount', 'serviceaccounts', { shortNames: ['sa'] }),
   res('', 'PersistentVolumeClaim', 'persistentvolumeclaims', { shortNames: ['pvc'], subresources: [{ name: 'status' }] }),
+  res('', 'PersistentVolume', 'persistentvolumes', { namespaced: false, shortNames: ['pv'], subresources: [{ name: 'status' }] }),
   res('apps', 'ControllerRevision', 'controllerrevisions'),
   res('apps', 'DaemonSet', 'daemonsets', { shortNames: ['ds'], categories: ['all'], subresources: [{ name: 'status' }] }),
   res('apps', 'StatefulSet', 'statefulsets', {
@@ -95,6 +96,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('coordination.k8s.io', 'Lease', 'leases'),
   res('policy', 'PodDisruptionBudget', 'poddisruptionbudgets', { shortNames: ['pdb'], subresources: [{ name: 'status' }] }),
   res('scheduling.k8s.io', 'PriorityClass', 'priorityclasses', { namespaced: false, shortNames: ['pc'] }),
+  res('storage.k8s.io', 'StorageClass', 'storageclasses', { namespaced: false, shortNames: ['sc'] }),
 ];
 
 /** `v1` or `apps/v1`. */
@@ -150,10 +152,12 @@ export const R = {
   services: findResource('', 'services')!,
   serviceaccounts: findResource('', 'serviceaccounts')!,
   persistentvolumeclaims: findResource('', 'persistentvolumeclaims')!,
+  persistentvolumes: findResource('', 'persistentvolumes')!,
   controllerrevisions: findResource('apps', 'controllerrevisions')!,
   daemonsets: findResource('apps', 'daemonsets')!,
   statefulsets: findResource('apps', 'statefulsets')!,
   leases: findResource('coordination.k8s.io', 'leases')!,
   poddisruptionbudgets: findResource('policy', 'poddisruptionbudgets')!,
   priorityclasses: findResource('scheduling.k8s.io', 'priorityclasses')!,
+  storageclasses: findResource('storage.k8s.io', 'storageclasses')!,
 } as const;

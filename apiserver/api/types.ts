@@ -8,9 +8,10 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** ObjectMeta with writable top-level fields. */
 export type ObjectMeta = Mutable<ReadonlyObjectMeta>;
 export type { OwnerReference };
-export type { Pod, PodSpec, PodTemplateSpec, Node, Namespace, Event, ConfigMap, Secret, Service, ServiceAccount, PersistentVolumeClaim, Container, Toleration, Taint, NodeAffinity, NodeSelectorTerm } from 'kubernetes-types/core/v1.js';
+export type { Pod, PodSpec, PodTemplateSpec, Node, Namespace, Event, ConfigMap, Secret, Service, ServiceAccount, PersistentVolumeClaim, PersistentVolume, Container, Toleration, Taint, NodeAffinity, NodeSelectorTerm } from 'kubernetes-types/core/v1.js';
 export type { DaemonSet, StatefulSet, ControllerRevision } from 'kubernetes-types/apps/v1.js';
 export type { Lease } from 'kubernetes-types/coordination/v1.js';
+export type { StorageClass } from 'kubernetes-types/storage/v1.js';
 
 /** Any Kubernetes object as JSON: typed metadata, everything else open. */
 export interface KObject {

@@ -1077,6 +1077,34 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     ],
     "type": "object"
   },
+  "io.k8s.api.core.v1.AzureFilePersistentVolumeSource": {
+    "description": "AzureFile represents an Azure File Service mount on the host and bind mount to the pod.",
+    "properties": {
+      "readOnly": {
+        "description": "readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.",
+        "type": "boolean"
+      },
+      "secretName": {
+        "default": "",
+        "description": "secretName is the name of secret that contains Azure Storage Account Name and Key",
+        "type": "string"
+      },
+      "secretNamespace": {
+        "description": "secretNamespace is the namespace of the secret that contains Azure Storage Account Name and Key default is the same as the Pod",
+        "type": "string"
+      },
+      "shareName": {
+        "default": "",
+        "description": "shareName is the azure Share Name",
+        "type": "string"
+      }
+    },
+    "required": [
+      "secretName",
+      "shareName"
+    ],
+    "type": "object"
+  },
   "io.k8s.api.core.v1.AzureFileVolumeSource": {
     "description": "AzureFile represents an Azure File Service mount on the host and bind mount to the pod.",
     "properties": {
@@ -1142,6 +1170,82 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       }
     ]
   },
+  "io.k8s.api.core.v1.CSIPersistentVolumeSource": {
+    "description": "Represents storage that is managed by an external CSI volume driver",
+    "properties": {
+      "controllerExpandSecretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "controllerExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerExpandVolume call. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed."
+      },
+      "controllerPublishSecretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "controllerPublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI ControllerPublishVolume and ControllerUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed."
+      },
+      "driver": {
+        "default": "",
+        "description": "driver is the name of the driver to use for this volume. Required.",
+        "type": "string"
+      },
+      "fsType": {
+        "description": "fsType to mount. Must be a filesystem type supported by the host operating system. Ex. \"ext4\", \"xfs\", \"ntfs\".",
+        "type": "string"
+      },
+      "nodeExpandSecretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "nodeExpandSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeExpandVolume call. This field is optional, may be omitted if no secret is required. If the secret object contains more than one secret, all secrets are passed."
+      },
+      "nodePublishSecretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "nodePublishSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodePublishVolume and NodeUnpublishVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed."
+      },
+      "nodeStageSecretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "nodeStageSecretRef is a reference to the secret object containing sensitive information to pass to the CSI driver to complete the CSI NodeStageVolume and NodeStageVolume and NodeUnstageVolume calls. This field is optional, and may be empty if no secret is required. If the secret object contains more than one secret, all secrets are passed."
+      },
+      "readOnly": {
+        "description": "readOnly value to pass to ControllerPublishVolumeRequest. Defaults to false (read/write).",
+        "type": "boolean"
+      },
+      "volumeAttributes": {
+        "additionalProperties": {
+          "default": "",
+          "type": "string"
+        },
+        "description": "volumeAttributes of the volume to publish.",
+        "type": "object"
+      },
+      "volumeHandle": {
+        "default": "",
+        "description": "volumeHandle is the unique volume name returned by the CSI volume plugin’s CreateVolume to refer to the volume on all subsequent calls. Required.",
+        "type": "string"
+      }
+    },
+    "required": [
+      "driver",
+      "volumeHandle"
+    ],
+    "type": "object"
+  },
   "io.k8s.api.core.v1.CSIVolumeSource": {
     "description": "Represents a source location of a volume to mount, managed by an external CSI driver",
     "properties": {
@@ -1204,6 +1308,48 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     },
     "type": "object"
   },
+  "io.k8s.api.core.v1.CephFSPersistentVolumeSource": {
+    "description": "Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.",
+    "properties": {
+      "monitors": {
+        "description": "monitors is Required: Monitors is a collection of Ceph monitors More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it",
+        "items": {
+          "default": "",
+          "type": "string"
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      },
+      "path": {
+        "description": "path is Optional: Used as the mounted root, rather than the full Ceph tree, default is /",
+        "type": "string"
+      },
+      "readOnly": {
+        "description": "readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it",
+        "type": "boolean"
+      },
+      "secretFile": {
+        "description": "secretFile is Optional: SecretFile is the path to key ring for User, default is /etc/ceph/user.secret More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it",
+        "type": "string"
+      },
+      "secretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "secretRef is Optional: SecretRef is reference to the authentication secret for User, default is empty. More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it"
+      },
+      "user": {
+        "description": "user is Optional: User is the rados user name, default is admin More info: https://examples.k8s.io/volumes/cephfs/README.md#how-to-use-it",
+        "type": "string"
+      }
+    },
+    "required": [
+      "monitors"
+    ],
+    "type": "object"
+  },
   "io.k8s.api.core.v1.CephFSVolumeSource": {
     "description": "Represents a Ceph Filesystem mount that lasts the lifetime of a pod Cephfs volumes do not support ownership management or SELinux relabeling.",
     "properties": {
@@ -1243,6 +1389,36 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     },
     "required": [
       "monitors"
+    ],
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.CinderPersistentVolumeSource": {
+    "description": "Represents a cinder volume resource in Openstack. A Cinder volume must exist before mounting to a container. The volume must also be in the same region as the kubelet. Cinder volumes support ownership management and SELinux relabeling.",
+    "properties": {
+      "fsType": {
+        "description": "fsType Filesystem type to mount. Must be a filesystem type supported by the host operating system. Examples: \"ext4\", \"xfs\", \"ntfs\". Implicitly inferred to be \"ext4\" if unspecified. More info: https://examples.k8s.io/mysql-cinder-pd/README.md",
+        "type": "string"
+      },
+      "readOnly": {
+        "description": "readOnly is Optional: Defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts. More info: https://examples.k8s.io/mysql-cinder-pd/README.md",
+        "type": "boolean"
+      },
+      "secretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "secretRef is Optional: points to a secret object containing parameters used to connect to OpenStack."
+      },
+      "volumeID": {
+        "default": "",
+        "description": "volumeID used to identify the volume in cinder. More info: https://examples.k8s.io/mysql-cinder-pd/README.md",
+        "type": "string"
+      }
+    },
+    "required": [
+      "volumeID"
     ],
     "type": "object"
   },
@@ -2874,6 +3050,44 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     ],
     "type": "object"
   },
+  "io.k8s.api.core.v1.FlexPersistentVolumeSource": {
+    "description": "FlexPersistentVolumeSource represents a generic persistent volume resource that is provisioned/attached using an exec based plugin.",
+    "properties": {
+      "driver": {
+        "default": "",
+        "description": "driver is the name of the driver to use for this volume.",
+        "type": "string"
+      },
+      "fsType": {
+        "description": "fsType is the Filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. \"ext4\", \"xfs\", \"ntfs\". The default filesystem depends on FlexVolume script.",
+        "type": "string"
+      },
+      "options": {
+        "additionalProperties": {
+          "default": "",
+          "type": "string"
+        },
+        "description": "options is Optional: this field holds extra command options if any.",
+        "type": "object"
+      },
+      "readOnly": {
+        "description": "readOnly is Optional: defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.",
+        "type": "boolean"
+      },
+      "secretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "secretRef is Optional: SecretRef is reference to the secret object containing sensitive information to pass to the plugin scripts. This may be empty if no secret object is specified. If the secret object contains more than one secret, all secrets are passed to the plugin scripts."
+      }
+    },
+    "required": [
+      "driver"
+    ],
+    "type": "object"
+  },
   "io.k8s.api.core.v1.FlexVolumeSource": {
     "description": "FlexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin.",
     "properties": {
@@ -2991,6 +3205,34 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     },
     "required": [
       "repository"
+    ],
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.GlusterfsPersistentVolumeSource": {
+    "description": "Represents a Glusterfs mount that lasts the lifetime of a pod. Glusterfs volumes do not support ownership management or SELinux relabeling.",
+    "properties": {
+      "endpoints": {
+        "default": "",
+        "description": "endpoints is the endpoint name that details Glusterfs topology. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod",
+        "type": "string"
+      },
+      "endpointsNamespace": {
+        "description": "endpointsNamespace is the namespace that contains Glusterfs endpoint. If this field is empty, the EndpointNamespace defaults to the same namespace as the bound PVC. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod",
+        "type": "string"
+      },
+      "path": {
+        "default": "",
+        "description": "path is the Glusterfs volume path. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod",
+        "type": "string"
+      },
+      "readOnly": {
+        "description": "readOnly here will force the Glusterfs volume to be mounted with read-only permissions. Defaults to false. More info: https://examples.k8s.io/volumes/glusterfs/README.md#create-a-pod",
+        "type": "boolean"
+      }
+    },
+    "required": [
+      "endpoints",
+      "path"
     ],
     "type": "object"
   },
@@ -3132,6 +3374,74 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     },
     "required": [
       "path"
+    ],
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.ISCSIPersistentVolumeSource": {
+    "description": "ISCSIPersistentVolumeSource represents an ISCSI disk. ISCSI volumes can only be mounted as read/write once. ISCSI volumes support ownership management and SELinux relabeling.",
+    "properties": {
+      "chapAuthDiscovery": {
+        "description": "chapAuthDiscovery defines whether support iSCSI Discovery CHAP authentication",
+        "type": "boolean"
+      },
+      "chapAuthSession": {
+        "description": "chapAuthSession defines whether support iSCSI Session CHAP authentication",
+        "type": "boolean"
+      },
+      "fsType": {
+        "description": "fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: \"ext4\", \"xfs\", \"ntfs\". Implicitly inferred to be \"ext4\" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#iscsi",
+        "type": "string"
+      },
+      "initiatorName": {
+        "description": "initiatorName is the custom iSCSI Initiator Name. If initiatorName is specified with iscsiInterface simultaneously, new iSCSI interface <target portal>:<volume name> will be created for the connection.",
+        "type": "string"
+      },
+      "iqn": {
+        "default": "",
+        "description": "iqn is Target iSCSI Qualified Name.",
+        "type": "string"
+      },
+      "iscsiInterface": {
+        "description": "iscsiInterface is the interface Name that uses an iSCSI transport. Defaults to 'default' (tcp).",
+        "type": "string"
+      },
+      "lun": {
+        "default": 0,
+        "description": "lun is iSCSI Target Lun number.",
+        "format": "int32",
+        "type": "integer"
+      },
+      "portals": {
+        "description": "portals is the iSCSI Target Portal List. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).",
+        "items": {
+          "default": "",
+          "type": "string"
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      },
+      "readOnly": {
+        "description": "readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false.",
+        "type": "boolean"
+      },
+      "secretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "secretRef is the CHAP Secret for iSCSI target and initiator authentication"
+      },
+      "targetPortal": {
+        "default": "",
+        "description": "targetPortal is iSCSI Target Portal. The Portal is either an IP or ip_addr:port if the port is other than default (typically TCP ports 860 and 3260).",
+        "type": "string"
+      }
+    },
+    "required": [
+      "iqn",
+      "lun",
+      "targetPortal"
     ],
     "type": "object"
   },
@@ -3395,6 +3705,24 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
         "type": "string"
       }
     },
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.LocalVolumeSource": {
+    "description": "Local represents directly-attached storage with node affinity",
+    "properties": {
+      "fsType": {
+        "description": "fsType is the filesystem type to mount. It applies only when the Path is a block device. Must be a filesystem type supported by the host operating system. Ex. \"ext4\", \"xfs\", \"ntfs\". The default value is to auto-select a filesystem if unspecified.",
+        "type": "string"
+      },
+      "path": {
+        "default": "",
+        "description": "path of the full path to the volume on the node. It can be either a directory or block device (disk, partition, ...).",
+        "type": "string"
+      }
+    },
+    "required": [
+      "path"
+    ],
     "type": "object"
   },
   "io.k8s.api.core.v1.ModifyVolumeStatus": {
@@ -4304,6 +4632,54 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     },
     "type": "object"
   },
+  "io.k8s.api.core.v1.PersistentVolume": {
+    "description": "PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to a node. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes",
+    "properties": {
+      "apiVersion": {
+        "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+        "type": "string"
+      },
+      "kind": {
+        "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+        "type": "string"
+      },
+      "metadata": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+          }
+        ],
+        "default": {},
+        "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
+      },
+      "spec": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.PersistentVolumeSpec"
+          }
+        ],
+        "default": {},
+        "description": "spec defines a specification of a persistent volume owned by the cluster. Provisioned by an administrator. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes"
+      },
+      "status": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.PersistentVolumeStatus"
+          }
+        ],
+        "default": {},
+        "description": "status represents the current information/status for the persistent volume. Populated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#persistent-volumes"
+      }
+    },
+    "type": "object",
+    "x-kubernetes-group-version-kind": [
+      {
+        "group": "",
+        "kind": "PersistentVolume",
+        "version": "v1"
+      }
+    ]
+  },
   "io.k8s.api.core.v1.PersistentVolumeClaim": {
     "description": "PersistentVolumeClaim is a user's request for and claim to a persistent volume",
     "properties": {
@@ -4618,6 +4994,316 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     "required": [
       "claimName"
     ],
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.PersistentVolumeList": {
+    "description": "PersistentVolumeList is a list of PersistentVolume items.",
+    "properties": {
+      "apiVersion": {
+        "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+        "type": "string"
+      },
+      "items": {
+        "description": "items is a list of persistent volumes. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes",
+        "items": {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/io.k8s.api.core.v1.PersistentVolume"
+            }
+          ],
+          "default": {}
+        },
+        "type": "array"
+      },
+      "kind": {
+        "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+        "type": "string"
+      },
+      "metadata": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta"
+          }
+        ],
+        "default": {},
+        "description": "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"
+      }
+    },
+    "required": [
+      "items"
+    ],
+    "type": "object",
+    "x-kubernetes-group-version-kind": [
+      {
+        "group": "",
+        "kind": "PersistentVolumeList",
+        "version": "v1"
+      }
+    ]
+  },
+  "io.k8s.api.core.v1.PersistentVolumeSpec": {
+    "description": "PersistentVolumeSpec is the specification of a persistent volume.",
+    "properties": {
+      "accessModes": {
+        "description": "accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes",
+        "items": {
+          "default": "",
+          "type": "string"
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      },
+      "awsElasticBlockStore": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource"
+          }
+        ],
+        "description": "awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet's host machine and then exposed to the pod. More info: https://kubernetes.io/docs/concepts/storage/volumes#awselasticblockstore"
+      },
+      "azureDisk": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.AzureDiskVolumeSource"
+          }
+        ],
+        "description": "azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod."
+      },
+      "azureFile": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.AzureFilePersistentVolumeSource"
+          }
+        ],
+        "description": "azureFile represents an Azure File Service mount on the host and bind mount to the pod."
+      },
+      "capacity": {
+        "additionalProperties": {
+          "$ref": "#/components/schemas/io.k8s.apimachinery.pkg.api.resource.Quantity"
+        },
+        "description": "capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity",
+        "type": "object"
+      },
+      "cephfs": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.CephFSPersistentVolumeSource"
+          }
+        ],
+        "description": "cephFS represents a Ceph FS mount on the host that shares a pod's lifetime"
+      },
+      "cinder": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.CinderPersistentVolumeSource"
+          }
+        ],
+        "description": "cinder represents a cinder volume attached and mounted on kubelets host machine. More info: https://examples.k8s.io/mysql-cinder-pd/README.md"
+      },
+      "claimRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.ObjectReference"
+          }
+        ],
+        "description": "claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding"
+      },
+      "csi": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.CSIPersistentVolumeSource"
+          }
+        ],
+        "description": "csi represents storage that is handled by an external CSI driver (Beta feature)."
+      },
+      "fc": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.FCVolumeSource"
+          }
+        ],
+        "description": "fc represents a Fibre Channel resource that is attached to a kubelet's host machine and then exposed to the pod."
+      },
+      "flexVolume": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.FlexPersistentVolumeSource"
+          }
+        ],
+        "description": "flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin."
+      },
+      "flocker": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.FlockerVolumeSource"
+          }
+        ],
+        "description": "flocker represents a Flocker volume attached to a kubelet's host machine and exposed to the pod for its usage. This depends on the Flocker control service being running"
+      },
+      "gcePersistentDisk": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.GCEPersistentDiskVolumeSource"
+          }
+        ],
+        "description": "gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin. More info: https://kubernetes.io/docs/concepts/storage/volumes#gcepersistentdisk"
+      },
+      "glusterfs": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.GlusterfsPersistentVolumeSource"
+          }
+        ],
+        "description": "glusterfs represents a Glusterfs volume that is attached to a host and exposed to the pod. Provisioned by an admin. More info: https://examples.k8s.io/volumes/glusterfs/README.md"
+      },
+      "hostPath": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.HostPathVolumeSource"
+          }
+        ],
+        "description": "hostPath represents a directory on the host. Provisioned by a developer or tester. This is useful for single-node development and testing only! On-host storage is not supported in any way and WILL NOT WORK in a multi-node cluster. More info: https://kubernetes.io/docs/concepts/storage/volumes#hostpath"
+      },
+      "iscsi": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.ISCSIPersistentVolumeSource"
+          }
+        ],
+        "description": "iscsi represents an ISCSI Disk resource that is attached to a kubelet's host machine and then exposed to the pod. Provisioned by an admin."
+      },
+      "local": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.LocalVolumeSource"
+          }
+        ],
+        "description": "local represents directly-attached storage with node affinity"
+      },
+      "mountOptions": {
+        "description": "mountOptions is the list of mount options, e.g. [\"ro\", \"soft\"]. Not validated - mount will simply fail if one is invalid. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#mount-options",
+        "items": {
+          "default": "",
+          "type": "string"
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      },
+      "nfs": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.NFSVolumeSource"
+          }
+        ],
+        "description": "nfs represents an NFS mount on the host. Provisioned by an admin. More info: https://kubernetes.io/docs/concepts/storage/volumes#nfs"
+      },
+      "nodeAffinity": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.VolumeNodeAffinity"
+          }
+        ],
+        "description": "nodeAffinity defines constraints that limit what nodes this volume can be accessed from. This field influences the scheduling of pods that use this volume."
+      },
+      "persistentVolumeReclaimPolicy": {
+        "description": "persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming",
+        "type": "string"
+      },
+      "photonPersistentDisk": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource"
+          }
+        ],
+        "description": "photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine"
+      },
+      "portworxVolume": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.PortworxVolumeSource"
+          }
+        ],
+        "description": "portworxVolume represents a portworx volume attached and mounted on kubelets host machine"
+      },
+      "quobyte": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.QuobyteVolumeSource"
+          }
+        ],
+        "description": "quobyte represents a Quobyte mount on the host that shares a pod's lifetime"
+      },
+      "rbd": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.RBDPersistentVolumeSource"
+          }
+        ],
+        "description": "rbd represents a Rados Block Device mount on the host that shares a pod's lifetime. More info: https://examples.k8s.io/volumes/rbd/README.md"
+      },
+      "scaleIO": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.ScaleIOPersistentVolumeSource"
+          }
+        ],
+        "description": "scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes."
+      },
+      "storageClassName": {
+        "description": "storageClassName is the name of StorageClass to which this persistent volume belongs. Empty value means that this volume does not belong to any StorageClass.",
+        "type": "string"
+      },
+      "storageos": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.StorageOSPersistentVolumeSource"
+          }
+        ],
+        "description": "storageOS represents a StorageOS volume that is attached to the kubelet's host machine and mounted into the pod More info: https://examples.k8s.io/volumes/storageos/README.md"
+      },
+      "volumeAttributesClassName": {
+        "description": "Name of VolumeAttributesClass to which this persistent volume belongs. Empty value is not allowed. When this field is not set, it indicates that this volume does not belong to any VolumeAttributesClass. This field is mutable and can be changed by the CSI driver after a volume has been updated successfully to a new class. For an unbound PersistentVolume, the volumeAttributesClassName will be matched with unbound PersistentVolumeClaims during the binding process.",
+        "type": "string"
+      },
+      "volumeMode": {
+        "description": "volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.",
+        "type": "string"
+      },
+      "vsphereVolume": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource"
+          }
+        ],
+        "description": "vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine"
+      }
+    },
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.PersistentVolumeStatus": {
+    "description": "PersistentVolumeStatus is the current status of a persistent volume.",
+    "properties": {
+      "lastPhaseTransitionTime": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Time"
+          }
+        ],
+        "description": "lastPhaseTransitionTime is the time the phase transitioned from one to another and automatically resets to current time everytime a volume phase transitions."
+      },
+      "message": {
+        "description": "message is a human-readable message indicating details about why the volume is in this state.",
+        "type": "string"
+      },
+      "phase": {
+        "description": "phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase",
+        "type": "string"
+      },
+      "reason": {
+        "description": "reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.",
+        "type": "string"
+      }
+    },
     "type": "object"
   },
   "io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource": {
@@ -5932,6 +6618,58 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     ],
     "type": "object"
   },
+  "io.k8s.api.core.v1.RBDPersistentVolumeSource": {
+    "description": "Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.",
+    "properties": {
+      "fsType": {
+        "description": "fsType is the filesystem type of the volume that you want to mount. Tip: Ensure that the filesystem type is supported by the host operating system. Examples: \"ext4\", \"xfs\", \"ntfs\". Implicitly inferred to be \"ext4\" if unspecified. More info: https://kubernetes.io/docs/concepts/storage/volumes#rbd",
+        "type": "string"
+      },
+      "image": {
+        "default": "",
+        "description": "image is the rados image name. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it",
+        "type": "string"
+      },
+      "keyring": {
+        "description": "keyring is the path to key ring for RBDUser. Default is /etc/ceph/keyring. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it",
+        "type": "string"
+      },
+      "monitors": {
+        "description": "monitors is a collection of Ceph monitors. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it",
+        "items": {
+          "default": "",
+          "type": "string"
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      },
+      "pool": {
+        "description": "pool is the rados pool name. Default is rbd. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it",
+        "type": "string"
+      },
+      "readOnly": {
+        "description": "readOnly here will force the ReadOnly setting in VolumeMounts. Defaults to false. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it",
+        "type": "boolean"
+      },
+      "secretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "secretRef is name of the authentication secret for RBDUser. If provided overrides keyring. Default is nil. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it"
+      },
+      "user": {
+        "description": "user is the rados user name. Default is admin. More info: https://examples.k8s.io/volumes/rbd/README.md#how-to-use-it",
+        "type": "string"
+      }
+    },
+    "required": [
+      "image",
+      "monitors"
+    ],
+    "type": "object"
+  },
   "io.k8s.api.core.v1.RBDVolumeSource": {
     "description": "Represents a Rados Block Device mount that lasts the lifetime of a pod. RBD volumes support ownership management and SELinux relabeling.",
     "properties": {
@@ -6134,6 +6872,63 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
         "type": "string"
       }
     },
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.ScaleIOPersistentVolumeSource": {
+    "description": "ScaleIOPersistentVolumeSource represents a persistent ScaleIO volume",
+    "properties": {
+      "fsType": {
+        "description": "fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. \"ext4\", \"xfs\", \"ntfs\". Default is \"xfs\"",
+        "type": "string"
+      },
+      "gateway": {
+        "default": "",
+        "description": "gateway is the host address of the ScaleIO API Gateway.",
+        "type": "string"
+      },
+      "protectionDomain": {
+        "description": "protectionDomain is the name of the ScaleIO Protection Domain for the configured storage.",
+        "type": "string"
+      },
+      "readOnly": {
+        "description": "readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.",
+        "type": "boolean"
+      },
+      "secretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.SecretReference"
+          }
+        ],
+        "description": "secretRef references to the secret for ScaleIO user and other sensitive information. If this is not provided, Login operation will fail."
+      },
+      "sslEnabled": {
+        "description": "sslEnabled is the flag to enable/disable SSL communication with Gateway, default false",
+        "type": "boolean"
+      },
+      "storageMode": {
+        "description": "storageMode indicates whether the storage for a volume should be ThickProvisioned or ThinProvisioned. Default is ThinProvisioned.",
+        "type": "string"
+      },
+      "storagePool": {
+        "description": "storagePool is the ScaleIO Storage Pool associated with the protection domain.",
+        "type": "string"
+      },
+      "system": {
+        "default": "",
+        "description": "system is the name of the storage system as configured in ScaleIO.",
+        "type": "string"
+      },
+      "volumeName": {
+        "description": "volumeName is the name of a volume already created in the ScaleIO system that is associated with this volume source.",
+        "type": "string"
+      }
+    },
+    "required": [
+      "gateway",
+      "secretRef",
+      "system"
+    ],
     "type": "object"
   },
   "io.k8s.api.core.v1.ScaleIOVolumeSource": {
@@ -6369,6 +7164,20 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       "optional": {
         "description": "optional field specify whether the Secret or its key must be defined",
         "type": "boolean"
+      }
+    },
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.SecretReference": {
+    "description": "SecretReference represents a Secret Reference. It has enough information to retrieve secret in any namespace",
+    "properties": {
+      "name": {
+        "description": "name is unique within a namespace to reference a secret resource.",
+        "type": "string"
+      },
+      "namespace": {
+        "description": "namespace defines the space within which the secret name must be unique.",
+        "type": "string"
       }
     },
     "type": "object"
@@ -6939,6 +7748,36 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     ],
     "type": "object"
   },
+  "io.k8s.api.core.v1.StorageOSPersistentVolumeSource": {
+    "description": "Represents a StorageOS persistent volume resource.",
+    "properties": {
+      "fsType": {
+        "description": "fsType is the filesystem type to mount. Must be a filesystem type supported by the host operating system. Ex. \"ext4\", \"xfs\", \"ntfs\". Implicitly inferred to be \"ext4\" if unspecified.",
+        "type": "string"
+      },
+      "readOnly": {
+        "description": "readOnly defaults to false (read/write). ReadOnly here will force the ReadOnly setting in VolumeMounts.",
+        "type": "boolean"
+      },
+      "secretRef": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.ObjectReference"
+          }
+        ],
+        "description": "secretRef specifies the secret to use for obtaining the StorageOS API credentials.  If not specified, default values will be attempted."
+      },
+      "volumeName": {
+        "description": "volumeName is the human-readable name of the StorageOS volume.  Volume names are only unique within a namespace.",
+        "type": "string"
+      },
+      "volumeNamespace": {
+        "description": "volumeNamespace specifies the scope of the volume within StorageOS.  If no namespace is specified then the Pod's namespace will be used.  This allows the Kubernetes name scoping to be mirrored within StorageOS for tighter integration. Set VolumeName to any name to override the default behaviour. Set to \"default\" if you are not using namespaces within StorageOS. Namespaces that do not pre-exist within StorageOS will be created.",
+        "type": "string"
+      }
+    },
+    "type": "object"
+  },
   "io.k8s.api.core.v1.StorageOSVolumeSource": {
     "description": "Represents a StorageOS persistent volume resource.",
     "properties": {
@@ -7065,6 +7904,49 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       "value": {
         "description": "Value is the taint value the toleration matches to. If the operator is Exists, the value should be empty, otherwise just a regular string.",
         "type": "string"
+      }
+    },
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.TopologySelectorLabelRequirement": {
+    "description": "A topology selector requirement is a selector that matches given label. This is an alpha feature and may change in the future.",
+    "properties": {
+      "key": {
+        "default": "",
+        "description": "The label key that the selector applies to.",
+        "type": "string"
+      },
+      "values": {
+        "description": "An array of string values. One value must match the label to be selected. Each entry in Values is ORed.",
+        "items": {
+          "default": "",
+          "type": "string"
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      }
+    },
+    "required": [
+      "key",
+      "values"
+    ],
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.TopologySelectorTerm": {
+    "description": "A topology selector term represents the result of label queries. A null or empty topology selector term matches no objects. The requirements of them are ANDed. It provides a subset of functionality as NodeSelectorTerm. This is an alpha feature and may change in the future.",
+    "properties": {
+      "matchLabelExpressions": {
+        "description": "A list of topology selector requirements by labels.",
+        "items": {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/io.k8s.api.core.v1.TopologySelectorLabelRequirement"
+            }
+          ],
+          "default": {}
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
       }
     },
     "type": "object"
@@ -7513,6 +8395,20 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       "mountPath",
       "name"
     ],
+    "type": "object"
+  },
+  "io.k8s.api.core.v1.VolumeNodeAffinity": {
+    "description": "VolumeNodeAffinity defines constraints that limit what nodes this volume can be accessed from.",
+    "properties": {
+      "required": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.api.core.v1.NodeSelector"
+          }
+        ],
+        "description": "required specifies hard node constraints that must be met."
+      }
+    },
     "type": "object"
   },
   "io.k8s.api.core.v1.VolumeProjection": {
@@ -7984,6 +8880,131 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       }
     ]
   },
+  "io.k8s.api.storage.v1.StorageClass": {
+    "description": "StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned.\n\nStorageClasses are non-namespaced; the name of the storage class according to etcd is in ObjectMeta.Name.",
+    "properties": {
+      "allowVolumeExpansion": {
+        "description": "allowVolumeExpansion shows whether the storage class allow volume expand.",
+        "type": "boolean"
+      },
+      "allowedTopologies": {
+        "description": "allowedTopologies restrict the node topologies where volumes can be dynamically provisioned. Each volume plugin defines its own supported topology specifications. An empty TopologySelectorTerm list means there is no topology restriction. This field is only honored by servers that enable the VolumeScheduling feature.",
+        "items": {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/io.k8s.api.core.v1.TopologySelectorTerm"
+            }
+          ],
+          "default": {}
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      },
+      "apiVersion": {
+        "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+        "type": "string"
+      },
+      "kind": {
+        "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+        "type": "string"
+      },
+      "metadata": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+          }
+        ],
+        "default": {},
+        "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
+      },
+      "mountOptions": {
+        "description": "mountOptions controls the mountOptions for dynamically provisioned PersistentVolumes of this storage class. e.g. [\"ro\", \"soft\"]. Not validated - mount of the PVs will simply fail if one is invalid.",
+        "items": {
+          "default": "",
+          "type": "string"
+        },
+        "type": "array",
+        "x-kubernetes-list-type": "atomic"
+      },
+      "parameters": {
+        "additionalProperties": {
+          "default": "",
+          "type": "string"
+        },
+        "description": "parameters holds the parameters for the provisioner that should create volumes of this storage class.",
+        "type": "object"
+      },
+      "provisioner": {
+        "default": "",
+        "description": "provisioner indicates the type of the provisioner.",
+        "type": "string"
+      },
+      "reclaimPolicy": {
+        "description": "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.",
+        "type": "string"
+      },
+      "volumeBindingMode": {
+        "description": "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.",
+        "type": "string"
+      }
+    },
+    "required": [
+      "provisioner"
+    ],
+    "type": "object",
+    "x-kubernetes-group-version-kind": [
+      {
+        "group": "storage.k8s.io",
+        "kind": "StorageClass",
+        "version": "v1"
+      }
+    ]
+  },
+  "io.k8s.api.storage.v1.StorageClassList": {
+    "description": "StorageClassList is a collection of storage classes.",
+    "properties": {
+      "apiVersion": {
+        "description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+        "type": "string"
+      },
+      "items": {
+        "description": "items is the list of StorageClasses",
+        "items": {
+          "allOf": [
+            {
+              "$ref": "#/components/schemas/io.k8s.api.storage.v1.StorageClass"
+            }
+          ],
+          "default": {}
+        },
+        "type": "array"
+      },
+      "kind": {
+        "description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+        "type": "string"
+      },
+      "metadata": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta"
+          }
+        ],
+        "default": {},
+        "description": "Standard list metadata More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"
+      }
+    },
+    "required": [
+      "items"
+    ],
+    "type": "object",
+    "x-kubernetes-group-version-kind": [
+      {
+        "group": "storage.k8s.io",
+        "kind": "StorageClassList",
+        "version": "v1"
+      }
+    ]
+  },
   "io.k8s.apimachinery.pkg.api.resource.Quantity": {
     "description": "Quantity is a fixed-point representation of a number. It provides convenient marshaling/unmarshaling in JSON and YAML, in addition to String() and AsInt64() accessors.\n\nThe serialization format is:\n\n``` <quantity>        ::= <signedNumber><suffix>\n\n\t(Note that <suffix> may be empty, from the \"\" case in <decimalSI>.)\n\n<digit>           ::= 0 | 1 | ... | 9 <digits>          ::= <digit> | <digit><digits> <number>          ::= <digits> | <digits>.<digits> | <digits>. | .<digits> <sign>            ::= \"+\" | \"-\" <signedNumber>    ::= <number> | <sign><number> <suffix>          ::= <binarySI> | <decimalExponent> | <decimalSI> <binarySI>        ::= Ki | Mi | Gi | Ti | Pi | Ei\n\n\t(International System of units; See: http://physics.nist.gov/cuu/Units/binary.html)\n\n<decimalSI>       ::= m | \"\" | k | M | G | T | P | E\n\n\t(Note that 1024 = 1Ki but 1000 = 1k; I didn't choose the capitalization.)\n\n<decimalExponent> ::= \"e\" <signedNumber> | \"E\" <signedNumber> ```\n\nNo matter which of the three exponent forms is used, no quantity may represent a number greater than 2^63-1 in magnitude, nor may it have more than 3 decimal places. Numbers larger or more precise will be capped or rounded up. (E.g.: 0.1m will rounded up to 1m.) This may be extended in the future if we require larger or smaller quantities.\n\nWhen a Quantity is parsed from a string, it will remember the type of suffix it had, and will use the same type again when it is serialized.\n\nBefore serializing, Quantity will be put in \"canonical form\". This means that Exponent/suffix will be adjusted up or down (with a corresponding increase or decrease in Mantissa) such that:\n\n- No precision is lost - No fractional digits will be emitted - The exponent (or suffix) is as large as possible.\n\nThe sign will be omitted unless the number is negative.\n\nExamples:\n\n- 1.5 will be serialized as \"1500m\" - 1.5Gi will be serialized as \"1536Mi\"\n\nNote that the quantity will NEVER be internally represented by a floating point number. That is the whole point of this exercise.\n\nNon-canonical values will still parse as long as they are well formed, but will be re-emitted in their canonical form. (So always use canonical form, or don't diff.)\n\nThis format is intended to make it difficult to use these numbers without writing some sort of special handling code in the hopes that that will cause implementors to also use a fixed point implementation.",
     "oneOf": [
@@ -8215,6 +9236,11 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       },
       {
         "group": "scheduling.k8s.io",
+        "kind": "DeleteOptions",
+        "version": "v1"
+      },
+      {
+        "group": "storage.k8s.io",
         "kind": "DeleteOptions",
         "version": "v1"
       }
@@ -8684,6 +9710,11 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       },
       {
         "group": "scheduling.k8s.io",
+        "kind": "WatchEvent",
+        "version": "v1"
+      },
+      {
+        "group": "storage.k8s.io",
         "kind": "WatchEvent",
         "version": "v1"
       }

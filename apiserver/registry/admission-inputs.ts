@@ -1,7 +1,10 @@
-// What admission reads from storage before a create is prepared: the pod's ServiceAccount and the PriorityClasses, decoded once per revision.
+// What admission reads from storage before a create is prepared: the pod's ServiceAccount, the PriorityClasses and the
+// StorageClasses, decoded once per revision.
 
-import { R, keyPrefix, objectKey } from '../api/resources.js';
+import { parseTimestamp } from '../api/duration.js';
+import { R, keyPrefix, objectKey, type ResourceInfo } from '../api/resources.js';
 import type { KObject } from '../api/types.js';
+import { isDefaultStorageClass, type StorageClassRef } from '../api/volumes.js';
 import type { Storage } from '../storage/types.js';
 import { serviceAccountNameFor, type PodAdmissionInputs, type PriorityClassRef } from './admission.js';
 import { decode, decodeText, textOf } from './codec.js';
@@ -67,16 +70,16 @@ export function priorityClassRef(pc: KObject): PriorityClassRef {
   };
 }
 
-/** Reads the stored PriorityClasses (upstream Priority admission's lister), decoding each once per revision. */
-export class PriorityClassLookup {
-  private readonly cache = new Map<string, { revision: number; ref: PriorityClassRef }>();
+/** Reads every stored object of a cluster-scoped kind as a small ref, decoding each once per revision. */
+class RefLookup<T> {
+  private readonly cache = new Map<string, { revision: number; ref: T }>();
 
-  constructor(private readonly storage: Storage) {}
+  constructor(private readonly storage: Storage, private readonly r: ResourceInfo, private readonly toRef: (obj: KObject) => T) {}
 
-  /** Every stored PriorityClass, in name order. */
-  async all(): Promise<PriorityClassRef[]> {
-    const prefix = keyPrefix(R.priorityclasses);
-    const out: PriorityClassRef[] = [];
+  /** Every stored object's ref, in name order. */
+  async all(): Promise<T[]> {
+    const prefix = keyPrefix(this.r);
+    const out: T[] = [];
     const seen = new Set<string>();
     let after: string | undefined;
     for (;;) {
@@ -85,7 +88,7 @@ export class PriorityClassLookup {
         seen.add(kv.key);
         let cached = this.cache.get(kv.key);
         if (cached?.revision !== kv.modRevision) {
-          cached = { revision: kv.modRevision, ref: priorityClassRef(decode(kv.value, kv.modRevision)) };
+          cached = { revision: kv.modRevision, ref: this.toRef(decode(kv.value, kv.modRevision)) };
           this.cache.set(kv.key, cached);
         }
         out.push(cached.ref);
@@ -95,5 +98,24 @@ export class PriorityClassLookup {
     }
     for (const key of this.cache.keys()) if (!seen.has(key)) this.cache.delete(key);
     return out;
+  }
+}
+
+/** Reads the stored PriorityClasses (upstream Priority admission's lister), decoding each once per revision. */
+export class PriorityClassLookup extends RefLookup<PriorityClassRef> {
+  constructor(storage: Storage) {
+    super(storage, R.priorityclasses, priorityClassRef);
+  }
+}
+
+/** What DefaultStorageClass admission takes from a stored StorageClass. */
+export function storageClassRef(sc: KObject): StorageClassRef {
+  return { name: sc.metadata.name ?? '', isDefault: isDefaultStorageClass(sc), created: parseTimestamp(sc.metadata.creationTimestamp) ?? 0 };
+}
+
+/** Reads the stored StorageClasses (upstream DefaultStorageClass admission's lister), decoding each once per revision. */
+export class StorageClassLookup extends RefLookup<StorageClassRef> {
+  constructor(storage: Storage) {
+    super(storage, R.storageclasses, storageClassRef);
   }
 }

@@ -45,6 +45,8 @@ export interface AdmissionInputs {
   pod?: PodAdmissionInputs;
   /** Every stored PriorityClass, for a PriorityClass create (Priority admission's global default check). */
   priorityClasses?: readonly PriorityClassRef[] | undefined;
+  /** For a PersistentVolumeClaim create: the default StorageClass's name (DefaultStorageClass admission), if any. */
+  defaultStorageClass?: string | undefined;
 }
 
 /**
@@ -74,7 +76,10 @@ export function prepareCreate(
   else delete meta.generation;
   strategy.defaults?.(obj);
   // Mutating admission runs on the defaulted object before the strategy (upstream: admission, then BeforeCreate).
-  const inputs = { namespace: namespace ?? '', name: requestedName, pod: admission.pod ?? {}, priorityClasses: admission.priorityClasses };
+  const inputs = {
+    namespace: namespace ?? '', name: requestedName, pod: admission.pod ?? {}, priorityClasses: admission.priorityClasses,
+    defaultStorageClass: admission.defaultStorageClass,
+  };
   let invalid = strategy.admitCreate?.(obj, inputs);
   strategy.prepareForCreate?.(obj);
   normalizeMeta(obj);

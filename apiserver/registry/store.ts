@@ -6,13 +6,14 @@ import { groupVersion, keyPrefix, objectKey, type ResourceInfo } from '../api/re
 import { isPlainObject, type KList, type KObject } from '../api/types.js';
 import { StorageError, type KV, type Storage } from '../storage/types.js';
 import { decode, encode, encodeText, sameBytes, textOf, withResourceVersion } from './codec.js';
-import { generateSuffix, prepareCreate, type CreateToCommit } from './prepare.js';
+import { generateSuffix, prepareCreate, timestamp, type CreateToCommit } from './prepare.js';
 
 export { timestamp } from './prepare.js';
 export type { CreateToCommit, PreparedCreate } from './prepare.js';
 export type { StoredAccount } from './admission-inputs.js';
 import { strategyFor } from './strategy.js';
-import { PriorityClassLookup, ServiceAccountLookup, type StoredAccount } from './admission-inputs.js';
+import { PriorityClassLookup, ServiceAccountLookup, StorageClassLookup, type StoredAccount } from './admission-inputs.js';
+import { defaultStorageClassName } from './admission-storage.js';
 import { admitPriorityClass, type PriorityClassRef } from './admission.js';
 import type { AdmissionInputs } from './prepare.js';
 import { semanticEqual } from './semantic.js';
@@ -84,12 +85,15 @@ export class Registry {
   private readonly serviceAccounts: ServiceAccountLookup;
   /** What Priority admission reads (the stored PriorityClasses). */
   private readonly priorityClasses: PriorityClassLookup;
+  /** What DefaultStorageClass admission reads (the stored StorageClasses). */
+  private readonly storageClasses: StorageClassLookup;
 
   constructor(deps: RegistryDeps) {
     this.storage = deps.storage;
     this.watches = new WatchCaches(deps.storage, deps.watchCache);
     this.serviceAccounts = new ServiceAccountLookup(deps.storage);
     this.priorityClasses = new PriorityClassLookup(deps.storage);
+    this.storageClasses = new StorageClassLookup(deps.storage);
     this.now = deps.now ?? (() => new Date());
     this.newUid = deps.newUid ?? randomUUID;
   }
@@ -183,6 +187,8 @@ export class Registry {
       admission = { pod: { ...(await this.serviceAccounts.podInputs(namespace, body)), priorityClasses: await this.priorityClasses.all() } };
     } else if (r.plural === 'priorityclasses') {
       admission = { priorityClasses: await this.priorityClasses.all() };
+    } else if (r.plural === 'persistentvolumeclaims') {
+      admission = { defaultStorageClass: await this.defaultStorageClass() };
     }
     const prepared = prepareCreate(r, namespace, body, this.now(), this.newUid(), admission);
     const managed = prepared.invalid ? undefined : opts.managedFields?.(prepared.obj, undefined, incoming);
@@ -232,6 +238,11 @@ export class Registry {
   /** Every stored PriorityClass as Priority admission sees it (what pod and PriorityClass creates are admitted with). */
   priorityClassRefs(): Promise<PriorityClassRef[]> {
     return this.priorityClasses.all();
+  }
+
+  /** The default StorageClass's name as DefaultStorageClass admission picks it (what claim creates are admitted with). */
+  async defaultStorageClass(): Promise<string | undefined> {
+    return defaultStorageClassName(await this.storageClasses.all());
   }
 
   /**
@@ -350,6 +361,7 @@ export class Registry {
       const base = clone(old);
       if (next.status === undefined) delete base.status;
       else base.status = next.status;
+      strategyFor(r).prepareForStatusUpdate?.(base, old, timestamp(this.now()));
       return base;
     }
     if (opts.subresource === 'storage') return next;

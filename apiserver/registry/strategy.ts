@@ -16,6 +16,11 @@ import { validateNodeTaints } from './validate-node.js';
 import { validatePodOnlyContainers, validatePodSpec } from './validate-pod.js';
 import { validatePodUpdate } from './validate-pod-update.js';
 import { defaultPriorityClass, validatePriorityClass, validatePriorityClassUpdate } from './validate-scheduling.js';
+import { admitPersistentVolumeClaimCreate, admitPersistentVolumeCreate } from './admission-storage.js';
+import {
+  defaultPersistentVolume, defaultStorageClass, persistentVolumeStatusOnCreate, persistentVolumeStatusUpdate, validatePersistentVolume,
+  validatePersistentVolumeClaim, validatePersistentVolumeUpdate, validateStorageClass, validateStorageClassUpdate,
+} from './validate-storage.js';
 
 /** What create admission is given: the request's namespace and name (empty with generateName) and looked-up inputs. */
 export interface CreateAdmission {
@@ -24,6 +29,8 @@ export interface CreateAdmission {
   pod: PodAdmissionInputs;
   /** Every stored PriorityClass, for a PriorityClass create (undefined: not looked up, nothing to check against). */
   priorityClasses?: readonly PriorityClassRef[] | undefined;
+  /** For a PersistentVolumeClaim create: the default StorageClass's name, if there is one. */
+  defaultStorageClass?: string | undefined;
 }
 
 /** Hooks a resource may define; every hook is optional and pure apart from mutating `obj`. */
@@ -46,6 +53,8 @@ export interface Strategy {
   prepareForCreate?(obj: KObject): void;
   /** Carry server-owned fields over on update of the main resource (and run update admission). */
   prepareForUpdate?(obj: KObject, old: KObject): void;
+  /** Adjust a `status` subresource write (`now`: the server's time, RFC 3339 seconds). */
+  prepareForStatusUpdate?(obj: KObject, old: KObject, now: string): void;
   /** Kind-specific validation on create (ObjectMeta is validated generically). */
   validate?(obj: KObject): FieldError[];
   /** Kind-specific validation on update. */
@@ -150,10 +159,41 @@ const STRATEGIES: Record<string, Strategy> = {
     allowUnconditionalUpdate: true,
     returnDeletedObject: true,
     defaults: defaultPersistentVolumeClaim,
+    // DefaultStorageClass and StorageObjectInUseProtection admission.
+    admitCreate(obj, a) {
+      admitPersistentVolumeClaimCreate(obj, a.defaultStorageClass);
+      return undefined;
+    },
     prepareForCreate(obj) {
       obj.status = { phase: 'Pending' };
     },
     prepareForUpdate: keepStatus,
+    validate: validatePersistentVolumeClaim,
+  },
+  persistentvolumes: {
+    // Upstream persistentvolumeStrategy and its status strategy (lastPhaseTransitionTime).
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    returnDeletedObject: true,
+    defaults: defaultPersistentVolume,
+    admitCreate(obj) {
+      admitPersistentVolumeCreate(obj);
+      return undefined;
+    },
+    prepareForCreate: persistentVolumeStatusOnCreate,
+    prepareForUpdate: keepStatus,
+    prepareForStatusUpdate: persistentVolumeStatusUpdate,
+    validate: validatePersistentVolume,
+    validateUpdate: validatePersistentVolumeUpdate,
+  },
+  storageclasses: {
+    // Upstream storageClassStrategy.
+    tracksGeneration: false,
+    allowUnconditionalUpdate: true,
+    returnDeletedObject: true,
+    defaults: defaultStorageClass,
+    validate: validateStorageClass,
+    validateUpdate: validateStorageClassUpdate,
   },
   services: {
     tracksGeneration: false,

@@ -92,7 +92,7 @@ describe('discovery and health', () => {
     const appsRes = apps.body.resources as Array<Record<string, unknown>>;
     expect(appsRes.find((r) => r.name === 'statefulsets/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
     const groups = await req('GET', '/apis');
-    expect((groups.body.groups as Array<{ name: string }>).map((g) => g.name)).toEqual(['apps', 'coordination.k8s.io', 'policy', 'scheduling.k8s.io']);
+    expect((groups.body.groups as Array<{ name: string }>).map((g) => g.name)).toEqual(['apps', 'coordination.k8s.io', 'policy', 'scheduling.k8s.io', 'storage.k8s.io']);
   });
 
   it('serves aggregated discovery v2 with its media type', async () => {

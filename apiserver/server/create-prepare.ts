@@ -29,6 +29,8 @@ export interface CreateRequest {
   account?: { name: string; stored: StoredAccount | null } | undefined;
   /** For a pod or a PriorityClass: every stored PriorityClass, read for Priority admission. */
   priorityClasses?: PriorityClassRef[] | undefined;
+  /** For a PersistentVolumeClaim: the default StorageClass's name, read for DefaultStorageClass admission. */
+  defaultStorageClass?: string | undefined;
 }
 
 /** What preparing a create comes to. */
@@ -59,6 +61,8 @@ export function prepareCreateRequest(req: CreateRequest, accounts: AccountCache)
       if (name !== undefined) admission.pod!.serviceAccount = accounts.decoded(accountKey(req.namespace, name), req.account!.stored);
     } else if (r.plural === 'priorityclasses') {
       admission = { priorityClasses: req.priorityClasses };
+    } else if (r.plural === 'persistentvolumeclaims') {
+      admission = { defaultStorageClass: req.defaultStorageClass };
     }
     prepared = prepareCreate(r, req.namespace, obj, new Date(req.now), req.uid, admission);
   } catch (e) {

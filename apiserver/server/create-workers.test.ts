@@ -49,6 +49,7 @@ const REQUESTS: Array<[string, CreateRequest]> = [
   ['a pod naming a stored PriorityClass', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { automountServiceAccountToken: false, priorityClassName: 'high', containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null }, priorityClasses: CLASSES })],
   ['a pod taking the global default class', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { automountServiceAccountToken: false, containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null }, priorityClasses: CLASSES })],
   ['a pod naming a missing class', request({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { priorityClassName: 'nope', containers: [{ name: 'c', image: 'nginx' }] } }, { plural: 'pods', account: { name: 'default', stored: null }, priorityClasses: CLASSES })],
+  ['a claim taking the default StorageClass', request({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }, { plural: 'persistentvolumeclaims', defaultStorageClass: 'standard' })],
   ['a second global default PriorityClass', request({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'other' }, value: 5, globalDefault: true }, { group: 'scheduling.k8s.io', plural: 'priorityclasses', namespace: undefined, priorityClasses: CLASSES })],
 ];
 
@@ -155,6 +156,7 @@ const CALLS: Array<[string, string, unknown?, string?]> = [
   ['POST', PODS, pod('defaulted')],
   ['POST', PODS, pod('unclassed', { priorityClassName: 'missing' })],
   ['POST', PODS, pod('overridden', { priorityClassName: 'high', priority: 7 })],
+  ['POST', '/api/v1/namespaces/default/persistentvolumeclaims', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
 ];
 
 describe('POST through create workers', () => {

@@ -101,7 +101,8 @@ function warnTo(reply: FastifyReply): (text: string) => void {
 /**
  * POST: the body is decoded, defaulted, admitted, validated and serialized by the create preparer (on a worker thread
  * when there is one), then committed here. Pods are prepared with their namespace's `default` ServiceAccount, or again
- * with the one they name, and pods and PriorityClasses with the stored PriorityClasses. The answer is the stored text with its resourceVersion (none on dry-run).
+ * with the one they name, pods and PriorityClasses with the stored PriorityClasses, and claims with the default
+ * StorageClass. The answer is the stored text with its resourceVersion (none on dry-run).
  */
 async function handleCreate(ctx: HandlerContext, req: FastifyRequest, reply: FastifyReply, t: ResourceTarget, q: Query): Promise<unknown> {
   const r = t.resource;
@@ -113,6 +114,7 @@ async function handleCreate(ctx: HandlerContext, req: FastifyRequest, reply: Fas
     now: now.getTime(), uid,
   };
   if ((r.plural === 'pods' && t.namespace) || r.plural === 'priorityclasses') request.priorityClasses = await ctx.registry.priorityClassRefs();
+  if (r.plural === 'persistentvolumeclaims') request.defaultStorageClass = await ctx.registry.defaultStorageClass();
   let account = r.plural === 'pods' && t.namespace ? 'default' : undefined;
   let outcome: CreateOutcome;
   for (let attempt = 0; ; attempt++) {

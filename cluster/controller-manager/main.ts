@@ -5,9 +5,10 @@ import { durationFlag, startComponent } from '../../controllers/runtime/index.js
 import { startGarbageCollector } from '../../controllers/gc/main.js';
 import { startNodeLifecycle } from '../../controllers/nodelifecycle/main.js';
 import { startPodGC } from '../../controllers/podgc/main.js';
+import { startPVCProtection, startPVProtection, startVolumeController } from '../../controllers/volume/main.js';
 
 /** The controllers this process can run, as `--controllers` names them. */
-export const CONTROLLERS = ['gc', 'nodelifecycle', 'podgc'] as const;
+export const CONTROLLERS = ['gc', 'nodelifecycle', 'podgc', 'persistentvolume-binder', 'pvc-protection', 'pv-protection'] as const;
 type ControllerName = (typeof CONTROLLERS)[number];
 
 /** Flags of `kubeling controller-manager`. */
@@ -29,8 +30,10 @@ export const CONTROLLER_MANAGER_FLAGS = {
 
 const HELP = `usage: kubeling controller-manager [flags]
 
-Runs the garbage collector, the node lifecycle controller (with taint eviction) and pod GC against a cluster, on
-shared informers, as kube-controller-manager does. Prints {"ready":true,...} on stdout once they run. Logs go to
+Runs the garbage collector, the node lifecycle controller (with taint eviction), pod GC, the PersistentVolume
+controller (binding claims to volumes, with a simulated provisioner for every StorageClass but
+kubernetes.io/no-provisioner, and reclaiming released volumes), pvc-protection and pv-protection against a cluster,
+on shared informers, as kube-controller-manager does. Prints {"ready":true,...} on stdout once they run. Logs go to
 stderr (level from KUBELING_LOG_LEVEL, default warn).
 
 flags:
@@ -104,6 +107,9 @@ export async function main(argv: string[]): Promise<void> {
   if (opts.controllers.has('gc')) await startGarbageCollector(c.rt, opts.gc, c.signal);
   if (opts.controllers.has('nodelifecycle')) await startNodeLifecycle(c.rt, opts.nodeLifecycle, c.signal);
   if (opts.controllers.has('podgc')) await startPodGC(c.rt, opts.podGC, c.signal);
+  if (opts.controllers.has('persistentvolume-binder')) await startVolumeController(c.rt, {}, c.signal);
+  if (opts.controllers.has('pvc-protection')) await startPVCProtection(c.rt, c.signal);
+  if (opts.controllers.has('pv-protection')) await startPVProtection(c.rt, c.signal);
   c.rt.start(c.signal);
   await c.rt.waitForSync(c.signal);
   c.serve({ controllers: [...opts.controllers] });

@@ -38,7 +38,7 @@ describe('generated schemas', () => {
       'io.k8s.api.core.v1.Pod', 'io.k8s.api.core.v1.PodSpec', 'io.k8s.api.core.v1.Container', 'io.k8s.api.core.v1.Event',
       'io.k8s.api.apps.v1.DaemonSet', 'io.k8s.api.apps.v1.StatefulSetList', 'io.k8s.api.core.v1.PodTemplateSpec',
       'io.k8s.api.coordination.v1.Lease', 'io.k8s.api.policy.v1.PodDisruptionBudget', 'io.k8s.api.policy.v1.Eviction',
-      'io.k8s.api.scheduling.v1.PriorityClass',
+      'io.k8s.api.scheduling.v1.PriorityClass', 'io.k8s.api.core.v1.PersistentVolume', 'io.k8s.api.storage.v1.StorageClass',
       'io.k8s.api.autoscaling.v1.Scale', 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'io.k8s.apimachinery.pkg.apis.meta.v1.Status',
       'io.k8s.apimachinery.pkg.api.resource.Quantity', 'io.k8s.apimachinery.pkg.util.intstr.IntOrString', 'io.k8s.apimachinery.pkg.runtime.RawExtension',
     ]));

@@ -11,6 +11,7 @@ import { podConvertor } from './pods.js';
 import { serviceConvertor } from './services.js';
 import { podDisruptionBudgetConvertor } from './policy.js';
 import { priorityClassConvertor } from './scheduling.js';
+import { persistentVolumeConvertor, storageClassConvertor } from './storage.js';
 import { scaleConvertor } from './scale.js';
 import { str } from './format.js';
 import type { Table, TableConvertor, TableRow } from './types.js';
@@ -46,12 +47,14 @@ const REGISTRY: ReadonlyMap<string, { group: string; convertor: TableConvertor }
   ['secrets', { group: '', convertor: secretConvertor }],
   ['serviceaccounts', { group: '', convertor: serviceAccountConvertor }],
   ['persistentvolumeclaims', { group: '', convertor: pvcConvertor }],
+  ['persistentvolumes', { group: '', convertor: persistentVolumeConvertor }],
   ['daemonsets', { group: 'apps', convertor: daemonSetConvertor }],
   ['statefulsets', { group: 'apps', convertor: statefulSetConvertor }],
   ['controllerrevisions', { group: 'apps', convertor: controllerRevisionConvertor }],
   ['leases', { group: 'coordination.k8s.io', convertor: leaseConvertor }],
   ['poddisruptionbudgets', { group: 'policy', convertor: podDisruptionBudgetConvertor }],
   ['priorityclasses', { group: 'scheduling.k8s.io', convertor: priorityClassConvertor }],
+  ['storageclasses', { group: 'storage.k8s.io', convertor: storageClassConvertor }],
   ['scale', { group: 'autoscaling', convertor: scaleConvertor }],
 ]);
 
