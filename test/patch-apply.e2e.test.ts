@@ -58,7 +58,9 @@ describe.skipIf(!available)('kubectl patch and apply against kubeling', () => {
   const containers = async (ds: string): Promise<Json[]> => (await getJson('ds', ds)).spec.template.spec.containers as Json[];
 
   beforeAll(async () => {
-    ({ cluster, files, kubectl } = await startKubectlSession());
+    // No workload controllers: their status writes would move resourceVersions and add managedFields entries
+    // under the exact checks below.
+    ({ cluster, files, kubectl } = await startKubectlSession(['--components', 'scheduler,controller-manager,kubelet-sim']));
     const nsFile = await manifest('ns.yaml', `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${NS}\n`);
     await ok('create', '-f', nsFile);
   });

@@ -26,7 +26,9 @@ function sortKeys(v: unknown): unknown {
 // Maps and plain bools/strings only: pointer fields (`*bool`, `*int64`, `*struct`) keep their zero values.
 const EMPTY_MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'matchLabels', 'overhead', 'claims']);
 const FALSE_FIELDS = new Set(['hostNetwork', 'hostPID', 'hostIPC', 'stdin', 'stdinOnce', 'tty', 'readOnly']);
-const KEEP_EMPTY_STRING = new Set(['name', 'mountPath', 'key', 'path', 'operator', 'topologyKey', 'whenUnsatisfiable', 'fieldPath', 'resource', 'ip']);
+// `type` is a `*HostPathType` (defaulted to "" by the API server, so kubectl's encoding shows `"type":""`) or a
+// non-omitempty profile type: kept either way.
+const KEEP_EMPTY_STRING = new Set(['name', 'mountPath', 'key', 'path', 'operator', 'topologyKey', 'whenUnsatisfiable', 'fieldPath', 'resource', 'ip', 'type']);
 const KEEP_EMPTY_LIST = new Set(['containers', 'nodeSelectorTerms']);
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
 

@@ -41,6 +41,7 @@ describe('revision data', () => {
     ['an emptyDir {} stays', { volumes: [{ name: 'v', emptyDir: {} }] }, '"emptyDir":{}', true],
     ['an empty list is omitted', { tolerations: [] }, '"tolerations"', false],
     ['an empty string is omitted', { serviceAccountName: '' }, '"serviceAccountName"', false],
+    ['a hostPath type "" (a pointer the API server defaults) stays', { volumes: [{ name: 'v', hostPath: { path: '/x', type: '' } }] }, '"hostPath":{"path":"/x","type":""}', true],
   ])('follows omitempty: %s', (_name, specExtra, needle, present) => {
     const data = revisionData(ds({ ...defaulted, spec: { ...defaulted.spec, ...specExtra } }));
     expect(data.includes(needle)).toBe(present);

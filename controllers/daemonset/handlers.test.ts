@@ -1,0 +1,46 @@
+// Which DaemonSets an informer change concerns: owners, orphans, node add and update, minReadySeconds resyncs.
+
+import { describe, expect, it } from 'vitest';
+import type { DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
+import { daemonSet, node } from './fake.test.support.js';
+import { nodeAddKeys, nodeUpdateKeys, ownerKeys, readyResync, type DaemonSetLister } from './handlers.js';
+
+const withUid = (ds: DaemonSet, uid: string): DaemonSet => ({ ...ds, metadata: { ...ds.metadata, uid } });
+const ssd = withUid(daemonSet('ssd', { spec: { template: { metadata: { labels: { app: 'ssd' } }, spec: { containers: [], nodeSelector: { disktype: 'ssd' } } } } }), 'u-ssd');
+const all = withUid(daemonSet('all', { spec: { minReadySeconds: 5 } }), 'u-all');
+const lister: DaemonSetLister = { get: (ns, name) => [ssd, all].find((d) => d.metadata?.namespace === ns && d.metadata?.name === name), list: () => [ssd, all] };
+
+const pod = (labels: Record<string, string>, ref?: { kind: string; name: string; uid: string }, ready = false): Pod => ({
+  metadata: { name: 'p', namespace: 'default', labels, ...(ref ? { ownerReferences: [{ apiVersion: 'apps/v1', controller: true, ...ref }] } : {}) },
+  status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+}) as Pod;
+
+describe('event handlers', () => {
+  it.each<[string, Pod, string[]]>([
+    ['a pod of a live DaemonSet', pod({ app: 'all' }, { kind: 'DaemonSet', name: 'all', uid: 'u-all' }), ['default/all']],
+    ['a pod whose owner uid is stale', pod({ app: 'all' }, { kind: 'DaemonSet', name: 'all', uid: 'old' }), []],
+    ['a pod of another kind of controller', pod({ app: 'all' }, { kind: 'ReplicaSet', name: 'all', uid: 'u-all' }), []],
+    ['an orphan matching one selector', pod({ app: 'ssd' }), ['default/ssd']],
+    ['an orphan matching none', pod({ app: 'x' }), []],
+  ])('ownerKeys: %s', (_n, p, want) => {
+    expect(ownerKeys(lister, p)).toEqual(want);
+  });
+
+  it('a new node concerns the DaemonSets that should run there; an update only those whose answer changed', () => {
+    const plain: Node = node('n1');
+    const labelled: Node = node('n1', { labels: { disktype: 'ssd' } });
+    expect(nodeAddKeys(lister, plain)).toEqual(['default/all']);
+    expect(nodeAddKeys(lister, labelled)).toEqual(['default/ssd', 'default/all']);
+    expect(nodeUpdateKeys(lister, plain, labelled)).toEqual(['default/ssd']);
+    expect(nodeUpdateKeys(lister, plain, { ...plain, status: { conditions: [{ type: 'Ready', status: 'False' }] } })).toEqual([]);
+    expect(nodeUpdateKeys(lister, plain, node('n1', { taints: [{ key: 'k', effect: 'NoSchedule' }] }))).toEqual(['default/all']);
+  });
+
+  it('a pod turning Ready resyncs a DaemonSet with minReadySeconds after minReadySeconds + 1 s', () => {
+    const ref = { kind: 'DaemonSet', name: 'all', uid: 'u-all' };
+    expect(readyResync(lister, pod({ app: 'all' }, ref), pod({ app: 'all' }, ref, true))).toEqual({ key: 'default/all', afterMs: 6000 });
+    expect(readyResync(lister, pod({ app: 'all' }, ref, true), pod({ app: 'all' }, ref, true))).toBeUndefined();
+    const ssdRef = { kind: 'DaemonSet', name: 'ssd', uid: 'u-ssd' };
+    expect(readyResync(lister, pod({ app: 'ssd' }, ssdRef), pod({ app: 'ssd' }, ssdRef, true))).toBeUndefined();
+  });
+});

@@ -1,0 +1,124 @@
+// A DaemonSet's ControllerRevisions (upstream constructHistory, snapshot, dedupCurHistories, cleanupHistory).
+
+import { R } from '../../apiserver/api/resources.js';
+import { isAlreadyExists, isNotFound } from '../../apiserver/api/status.js';
+import type { ControllerRevision, DaemonSet, Pod } from '../../apiserver/api/types.js';
+import { daemonSetHash, dataOf, maxRevision, newRevision, revisionData, revisionName, revisionsToDelete } from '../history/index.js';
+import { controlledHistories, getDaemonPods } from './claim.js';
+import type { DaemonSetDeps } from './deps.js';
+import { HASH_LABEL, targetNodeName } from './util.js';
+
+/** The current revision and the others. */
+export interface History {
+  cur: ControllerRevision;
+  old: ControllerRevision[];
+}
+
+/** The hash a revision carries in its label. */
+export const hashOf = (cr: ControllerRevision): string => cr.metadata?.labels?.[HASH_LABEL] ?? '';
+
+/** Labels a revision made before hash labels existed with its own name (upstream: no hash is recomputed). */
+async function ensureHashLabel(deps: DaemonSetDeps, cr: ControllerRevision): Promise<ControllerRevision> {
+  if (cr.metadata?.labels?.[HASH_LABEL] !== undefined) return cr;
+  const toUpdate = structuredClone(cr);
+  toUpdate.metadata = { ...toUpdate.metadata, labels: { ...(toUpdate.metadata?.labels ?? {}), [HASH_LABEL]: toUpdate.metadata?.name ?? '' } };
+  return deps.client.update<ControllerRevision>(R.controllerrevisions, toUpdate);
+}
+
+/**
+ * Creates the revision for the DaemonSet's current template (upstream snapshot).
+ *
+ * Assumptions / Invariants: the name is `<ds>-<hash>` with the hash over the data and `status.collisionCount`. If
+ * that name exists with the same data it is the revision; with other data it is a hash collision: unless the
+ * DaemonSet's collisionCount moved meanwhile, it is raised by one through /status and the sync fails, so the next
+ * one computes a new name.
+ */
+async function snapshot(deps: DaemonSetDeps, ds: DaemonSet, data: string, revision: number): Promise<ControllerRevision> {
+  const collisionCount = ds.status?.collisionCount ?? undefined;
+  const hash = daemonSetHash(data, collisionCount);
+  const cr = newRevision({ owner: ds, kind: 'DaemonSet', data, hash, revision, hashLabel: HASH_LABEL });
+  try {
+    return await deps.client.create<ControllerRevision>(R.controllerrevisions, cr);
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+    const ns = ds.metadata?.namespace;
+    const existing = await deps.client.get<ControllerRevision>(R.controllerrevisions, ns, revisionName(ds.metadata?.name ?? '', hash));
+    if (dataOf(existing) === data) return existing;
+    const current = await deps.client.get<DaemonSet>(R.daemonsets, ns, ds.metadata?.name ?? '');
+    const now = current.status?.collisionCount ?? undefined;
+    if (now !== collisionCount) {
+      throw new Error(`found a stale collision count (${collisionCount}, expected ${now}) of DaemonSet "${ds.metadata?.name}" while processing; will retry until it is updated`);
+    }
+    const bumped = { ...current, status: { ...(current.status ?? {}), collisionCount: (now ?? 0) + 1 } } as DaemonSet;
+    await deps.client.update(R.daemonsets, bumped, { subresource: 'status' });
+    deps.logger.info({ controller: 'daemonset', key: `${ns}/${ds.metadata?.name}`, collisionCount: (now ?? 0) + 1 }, 'found a hash collision; bumping collisionCount');
+    throw e;
+  }
+}
+
+/**
+ * Keeps one of several revisions with the current data (upstream dedupCurHistories): the highest revision (the last
+ * seen on ties); pods with another hash label are relabelled to its hash, then the duplicates are deleted.
+ */
+async function dedupCurHistories(deps: DaemonSetDeps, ds: DaemonSet, current: ControllerRevision[]): Promise<ControllerRevision> {
+  if (current.length === 1) return current[0]!;
+  let keep = current[0]!;
+  for (const cr of current) if (cr.revision >= keep.revision) keep = cr;
+  const keepHash = hashOf(keep);
+  for (const cr of current) {
+    if (cr.metadata?.name === keep.metadata?.name) continue;
+    const pods = await getDaemonPods(deps, ds);
+    const stale = pods.filter((p) => p.metadata?.labels?.[HASH_LABEL] !== keepHash);
+    await Promise.all(stale.map((p) => deps.client.patch(R.pods, p.metadata?.namespace, p.metadata?.name ?? '', 'strategic', { metadata: { labels: { [HASH_LABEL]: keepHash } } })));
+    await deleteRevision(deps, cr);
+  }
+  return keep;
+}
+
+async function deleteRevision(deps: DaemonSetDeps, cr: ControllerRevision): Promise<void> {
+  try {
+    await deps.client.delete(R.controllerrevisions, cr.metadata?.namespace, cr.metadata?.name ?? '');
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+}
+
+/**
+ * Upstream constructHistory: claims the DaemonSet's revisions, splits them by whether their data is the current
+ * template's (byte comparison), creates the current one if missing, and otherwise gives it the next revision
+ * number when an older one is current again (a rollback renumbers the revision it reuses).
+ */
+export async function constructHistory(deps: DaemonSetDeps, ds: DaemonSet): Promise<History> {
+  const histories = await controlledHistories(deps, ds);
+  const data = revisionData(ds);
+  const current: ControllerRevision[] = [];
+  const old: ControllerRevision[] = [];
+  for (const h of histories) {
+    const labelled = await ensureHashLabel(deps, h);
+    if (dataOf(labelled) === data) current.push(labelled);
+    else old.push(labelled);
+  }
+  const next = maxRevision(old) + 1;
+  if (current.length === 0) return { cur: await snapshot(deps, ds, data, next), old };
+  const cur = await dedupCurHistories(deps, ds, current);
+  if (cur.revision < next) {
+    const renumbered = await deps.client.update<ControllerRevision>(R.controllerrevisions, { ...structuredClone(cur), revision: next });
+    return { cur: renumbered, old };
+  }
+  return { cur, old };
+}
+
+/**
+ * Upstream cleanupHistory: deletes old revisions beyond `revisionHistoryLimit`, lowest revision first, never one
+ * whose hash a daemon pod still carries (terminal pods being deleted included).
+ */
+export async function cleanupHistory(deps: DaemonSetDeps, ds: DaemonSet, old: readonly ControllerRevision[], pods: readonly Pod[]): Promise<void> {
+  const limit = ds.spec?.revisionHistoryLimit ?? 10;
+  if (old.length <= limit) return;
+  const live = new Set<string>();
+  for (const p of pods) {
+    const h = p.metadata?.labels?.[HASH_LABEL];
+    if (h && targetNodeName(p) !== undefined) live.add(h);
+  }
+  for (const cr of revisionsToDelete(old, limit, (c) => live.has(hashOf(c)))) await deleteRevision(deps, cr);
+}
