@@ -5,6 +5,8 @@ import type { LoadResult } from './load.js';
 import type { WatchFanoutResult } from './watch-fanout.js';
 import { cpuLine as kubeletCpuLine, seconds, times, writesLine, type KubeletBench } from './kubelet-checks.js';
 import { placementOk, schedCpuPerPodUs, schedRate, schedulerLines, type SchedulerBench } from './scheduler-checks.js';
+import { statefulSetLines, statefulSetTargets, type StatefulSetBench } from './statefulset-checks.js';
+import { daemonSetLines, daemonSetTargets, type DaemonSetBench } from './daemonset-checks.js';
 
 /** A measured load phase, with the CPU it used when /proc could be read. */
 export interface Measured extends LoadResult {
@@ -65,6 +67,8 @@ export interface Results {
   watch?: WatchBench;
   kubelet?: KubeletBench;
   scheduler?: SchedulerBench;
+  statefulset?: StatefulSetBench;
+  daemonset?: DaemonSetBench;
 }
 
 /** One target and whether this run met it (`met` is null when the figures it needs were not measured). */
@@ -109,6 +113,8 @@ export function targetsOf(r: Results): Target[] {
     ...watchTargets(r),
     ...kubeletTargets(r),
     ...schedulerTargets(r),
+    ...statefulSetTargets(r.statefulset),
+    ...daemonSetTargets(r.daemonset),
   ];
 }
 
@@ -185,6 +191,8 @@ export function formatReport(r: Results): string {
   if (r.watch) lines.push(...watchLines(r.watch, watchRatio(r)));
   if (r.kubelet) lines.push(...kubeletLines(r.kubelet));
   if (r.scheduler) lines.push(...schedulerLines(r.scheduler, { plain: TARGETS.schedPodsPerSecond, antiAffinity: TARGETS.schedAntiAffinityPodsPerSecond }));
+  if (r.statefulset) lines.push(...statefulSetLines(r.statefulset));
+  if (r.daemonset) lines.push(...daemonSetLines(r.daemonset));
   const ratio = echoRatio(r);
   if (ratio !== undefined) lines.push(`kubeling creates/s ÷ echo req/s: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.echoRatio * 100}%]`);
   const cpu = cpuRatio(r);

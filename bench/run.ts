@@ -20,13 +20,17 @@ import { rssBytes, runWatchFanout, type Stage } from './watch-fanout.js';
 import type { WatchBench, WatchRun } from './report.js';
 import { benchKubelet } from './kubelet.js';
 import { benchScheduler } from './scheduler.js';
+import { benchStatefulSet } from './statefulset.js';
+import { benchDaemonSet } from './daemonset.js';
 
 // Flags (or BENCH_* variables): --seconds 6 --warmup 2 --connections 32 --list-pods 10000 --noise-retries 1
 //   --phases echo,creates,gets,list,nofsync,watch,kubelet   --cpu-prof-dir DIR (profile every apiserver child, print a summary)
 //   --watchers 1000 --watch-rate 200 --watch-seconds 5 (the watch fan-out phase)
 //   --kubelet-nodes 5000 --kubelet-pods 10000 --kubelet-steady-seconds 300 --kubelet-no-events (the kubelet-sim phase)
-//   --scheduler-nodes 1000 --scheduler-pods 10000 (the scheduler phase, run last)
-const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch', 'kubelet', 'scheduler'] as const;
+//   --scheduler-nodes 1000 --scheduler-pods 10000 (the scheduler phase)
+//   --sts-nodes 50 --sts-replicas 500 (the statefulset phase)
+//   --daemonset-nodes 1000 --daemonset-no-events (the daemonset phase)
+const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch', 'kubelet', 'scheduler', 'statefulset', 'daemonset'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** The bench's settings (flags, with BENCH_* environment variables as defaults). */
@@ -49,6 +53,11 @@ interface Config {
   kubeletNoEvents: boolean;
   schedulerNodes: number;
   schedulerPods: number;
+  stsNodes: number;
+  stsReplicas: number;
+  daemonsetNodes: number;
+  /** Run the simulator of the daemonset phase with --no-events. */
+  daemonsetNoEvents: boolean;
 }
 
 const CLI = fileURLToPath(new URL('../cluster/cli.js', import.meta.url));
@@ -76,6 +85,10 @@ function parseConfig(argv: string[]): Config {
       'kubelet-no-events': { type: 'boolean', default: ['1', 'true'].includes(env.BENCH_KUBELET_NO_EVENTS ?? '') },
       'scheduler-nodes': { type: 'string', default: env.BENCH_SCHEDULER_NODES ?? '1000' },
       'scheduler-pods': { type: 'string', default: env.BENCH_SCHEDULER_PODS ?? '10000' },
+      'sts-nodes': { type: 'string', default: env.BENCH_STS_NODES ?? '50' },
+      'sts-replicas': { type: 'string', default: env.BENCH_STS_REPLICAS ?? '500' },
+      'daemonset-nodes': { type: 'string', default: env.BENCH_DAEMONSET_NODES ?? '1000' },
+      'daemonset-no-events': { type: 'boolean', default: ['1', 'true'].includes(env.BENCH_DAEMONSET_NO_EVENTS ?? '') },
     },
     strict: true,
   });
@@ -105,6 +118,10 @@ function parseConfig(argv: string[]): Config {
     kubeletNoEvents: values['kubelet-no-events'],
     schedulerNodes: Math.max(1, Math.floor(num('scheduler-nodes', values['scheduler-nodes']))),
     schedulerPods: Math.floor(num('scheduler-pods', values['scheduler-pods'])),
+    stsNodes: Math.max(1, Math.floor(num('sts-nodes', values['sts-nodes']))),
+    stsReplicas: Math.max(1, Math.floor(num('sts-replicas', values['sts-replicas']))),
+    daemonsetNodes: Math.max(1, Math.floor(num('daemonset-nodes', values['daemonset-nodes']))),
+    daemonsetNoEvents: values['daemonset-no-events'],
   };
   if (values['cpu-prof-dir']) cfg.cpuProfDir = resolve(values['cpu-prof-dir']);
   return cfg;
@@ -386,6 +403,14 @@ async function main(argv: string[]): Promise<void> {
     if (cfg.phases.has('scheduler')) {
       const nodeArgs = cfg.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.cpuProfDir}`] : [];
       out.scheduler = await benchScheduler({ cli: CLI, dir: join(dir, 'scheduler'), nodes: cfg.schedulerNodes, pods: cfg.schedulerPods, concurrency: cfg.connections, nodeArgs, schedulerNodeArgs: nodeArgs });
+    }
+    if (cfg.phases.has('statefulset')) {
+      const nodeArgs = cfg.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.cpuProfDir}`] : [];
+      out.statefulset = await benchStatefulSet({ cli: CLI, dir: join(dir, 'statefulset'), nodes: cfg.stsNodes, replicas: cfg.stsReplicas, nodeArgs });
+    }
+    if (cfg.phases.has('daemonset')) {
+      const nodeArgs = cfg.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.cpuProfDir}`] : [];
+      out.daemonset = await benchDaemonSet({ cli: CLI, dir: join(dir, 'daemonset'), nodes: cfg.daemonsetNodes, noEvents: cfg.daemonsetNoEvents, concurrency: cfg.connections, nodeArgs });
     }
   } finally {
     await stopAllChildren();

@@ -9,8 +9,10 @@ commands:
   up          start the control plane (all components) and write its kubeconfig
   apiserver   run the API server alone
   kubelet-sim run simulated nodes (kubelets) against a cluster's kubeconfig
-  controller-manager  run the garbage collector, node lifecycle and pod GC controllers
+  controller-manager  run the garbage collector, node lifecycle, pod GC and volume controllers
   scheduler   run the scheduler (binds pending pods to nodes)
+  daemonset-controller  run the DaemonSet controller (one daemon pod per node, rolling updates)
+  statefulset-controller  run the StatefulSet controller (ordered pods with stable names and storage, rolling updates)
 
 Run 'kubeling <command> --help' for a command's flags (see README.md).`;
 
@@ -31,6 +33,16 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'scheduler': {
       const { main } = await import('../controllers/scheduler/main.js');
+      await main(rest);
+      return -1;
+    }
+    case 'daemonset-controller': {
+      const { main } = await import('../controllers/daemonset/main.js');
+      await main(rest);
+      return -1;
+    }
+    case 'statefulset-controller': {
+      const { main } = await import('../controllers/statefulset/main.js');
       await main(rest);
       return -1;
     }

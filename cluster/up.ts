@@ -16,7 +16,7 @@ export const UP_FLAGS = {
   'no-fsync': { type: 'boolean', default: false },
   nodes: { type: 'string', default: '3' },
   'manifests-dir': { type: 'string', default: '.kubeling/manifests' },
-  components: { type: 'string', default: 'scheduler,controller-manager,kubelet-sim' },
+  components: { type: 'string', default: 'scheduler,controller-manager,daemonset-controller,statefulset-controller,kubelet-sim' },
   'node-monitor-period': { type: 'string', default: '5s' },
   'node-monitor-grace-period': { type: 'string', default: '40s' },
   'heartbeat-interval': { type: 'string', default: '10s' },
@@ -24,7 +24,7 @@ export const UP_FLAGS = {
 } as const;
 
 /** The components `up` can start besides the API server. */
-const COMPONENTS = ['scheduler', 'controller-manager', 'kubelet-sim'];
+const COMPONENTS = ['scheduler', 'controller-manager', 'daemonset-controller', 'statefulset-controller', 'kubelet-sim'];
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 
@@ -61,8 +61,9 @@ flags:
   --node-monitor-grace-period D  a node silent this long turns Unknown and is tainted unreachable (default 40s)
   --heartbeat-interval D         how often the simulated nodes renew their Lease (default 10s)
   --file-check-frequency D       how often the manifest folders are rescanned; changes are also watched (default 20s)
-  --components LIST     what to start besides the API server (default scheduler,controller-manager,kubelet-sim;
-                        e.g. leave the scheduler out to keep pods Pending for a test of your own)`;
+  --components LIST     what to start besides the API server (default scheduler,controller-manager,
+                        daemonset-controller,statefulset-controller,kubelet-sim; e.g. leave the scheduler out
+                        to keep pods Pending)`;
 
 /** Runs `kubeling up` until SIGINT/SIGTERM; returns the exit code. */
 export async function up(argv: string[], out: Output = { write: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
@@ -117,6 +118,8 @@ export async function up(argv: string[], out: Output = { write: (l) => process.s
         const started: Child[] = [];
         if (components.has('scheduler')) started.push(startComponent('scheduler', ['scheduler', '--kubeconfig', kubeconfig]));
         if (components.has('controller-manager')) started.push(startComponent('controller-manager', cmArgs));
+        if (components.has('daemonset-controller')) started.push(startComponent('daemonset-controller', ['daemonset-controller', '--kubeconfig', kubeconfig]));
+        if (components.has('statefulset-controller')) started.push(startComponent('statefulset-controller', ['statefulset-controller', '--kubeconfig', kubeconfig]));
         if (components.has('kubelet-sim') && nodes > 0) started.push(startComponent('kubelet-sim', simArgs));
         await Promise.all(started.map((c) => c.ready));
         process.stdout.write(`kubeling is ready at ${url} — export KUBECONFIG=${kubeconfig}\n`);
