@@ -1,21 +1,9 @@
 // Resource quantities for simulated nodes: parse the --cpu/--memory/… flag values, derive capacity and allocatable.
 
-/** Multipliers of the resource.Quantity suffixes (decimal SI, binary SI). */
-const SUFFIX: Readonly<Record<string, number>> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-const QUANTITY_RE = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|([a-zA-Z]*))$/;
+import { parseQuantity as parseSharedQuantity } from '../apiserver/api/quantity.js';
 
 /** The numeric value of a quantity string (`500m` → 0.5, `16Gi` → 17179869184, `1e3` → 1000), or undefined. */
-export function parseQuantity(q: string): number | undefined {
-  const m = QUANTITY_RE.exec(q);
-  if (!m) return undefined;
-  const base = Number(m[1]);
-  const value = m[2] !== undefined ? base * 10 ** Number(m[2].slice(1)) : base * (SUFFIX[m[3] ?? ''] ?? Number.NaN);
-  return Number.isFinite(value) ? value : undefined;
-}
+export const parseQuantity = (q: string): number | undefined => parseSharedQuantity(q);
 
 /**
  * A flag value that must be a positive quantity; throws an Error naming the flag otherwise.

@@ -1,4 +1,4 @@
-// resource.Quantity strings as storage needs them: parsing, comparison (`1Gi` ≥ `500Mi`) and the canonical-form check.
+// resource.Quantity strings: parsing, comparison (`1Gi` ≥ `500Mi`), and the milli/whole values the scheduler sums.
 
 /** Multipliers of the resource.Quantity suffixes (decimal SI, binary SI). */
 const SUFFIX: Readonly<Record<string, number>> = {
@@ -30,4 +30,22 @@ export function compareQuantities(a: unknown, b: unknown): number {
   const x = parseQuantity(a) ?? 0;
   const y = parseQuantity(b) ?? 0;
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Rounds up as Quantity.Value/MilliValue do, forgiving binary floating-point noise (`0.1` × 1000 is 100). */
+function ceilExact(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - r) < 1e-6 ? r : Math.ceil(x);
+}
+
+/** Quantity.MilliValue: `100m` → 100, `1` → 1000; unparsable → 0. */
+export function milliValue(q: unknown): number {
+  const v = parseQuantity(q);
+  return v === undefined ? 0 : ceilExact(v * 1000);
+}
+
+/** Quantity.Value (rounded up): `1Ki` → 1024, `500m` → 1; unparsable → 0. */
+export function wholeValue(q: unknown): number {
+  const v = parseQuantity(q);
+  return v === undefined ? 0 : ceilExact(v);
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container } from '../../apiserver/api/types.js';
 import { mkPod } from './fixtures.test.support.js';
-import { milliValue, wholeValue } from './quantity.js';
+import { milliValue, wholeValue } from '../../apiserver/api/quantity.js';
 import { podRequests } from './resources.js';
 
 describe('quantities', () => {

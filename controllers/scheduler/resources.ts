@@ -1,7 +1,7 @@
 // Pod resource requests and node allocatable, as the scheduler's NodeResourcesFit sees them.
 
 import type { Container, Node, Pod } from '../../apiserver/api/types.js';
-import { milliValue, wholeValue } from './quantity.js';
+import { milliValue, wholeValue } from '../../apiserver/api/quantity.js';
 
 /** Requested or allocatable amounts: cpu in millicores, memory and ephemeral storage in bytes, scalars in units. */
 export interface Resources {
