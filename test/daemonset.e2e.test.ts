@@ -149,6 +149,22 @@ describe.skipIf(!available)('the DaemonSet walkthrough through kubectl', () => {
     expect((await ok('rollout', 'history', 'ds/fluentd-elasticsearch', ...KS)).trim().split('\n').pop()).toMatch(/^5\s+<none>$/);
   });
 
+  it('a template with <, > and & in it still matches kubectl\'s bytes: undo to the current revision is skipped', async () => {
+    await apply(`apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: shell}
+spec:
+  selector: {matchLabels: {app: shell}}
+  template:
+    metadata: {labels: {app: shell}}
+    spec:
+      containers: [{name: c, image: busybox:1.36, command: [sh, -c, 'test 1 < 2 && echo ok > /tmp/out']}]
+`);
+    await ok('rollout', 'status', 'ds/shell', '--timeout=30s');
+    expect(await ok('rollout', 'undo', 'ds/shell', '--to-revision=1')).toBe('daemonset.apps/shell skipped rollback (current template already matches revision 1)\n');
+    await ok('delete', 'ds', 'shell');
+  });
+
   it('a daemon pod deleted by hand or found Failed is replaced on its node (FailedDaemonPod)', async () => {
     const [victim] = await pods('name=fluentd-elasticsearch', ...KS);
     const node = victim!.spec.nodeName as string;
