@@ -7,6 +7,7 @@ import { cpuLine as kubeletCpuLine, seconds, times, writesLine, type KubeletBenc
 import { placementOk, schedCpuPerPodUs, schedRate, schedulerLines, type SchedulerBench } from './scheduler-checks.js';
 import { statefulSetLines, statefulSetTargets, type StatefulSetBench } from './statefulset-checks.js';
 import { daemonSetLines, daemonSetTargets, type DaemonSetBench } from './daemonset-checks.js';
+import { startupLines, startupTargets, type StartupBench } from './startup-checks.js';
 
 /** A measured load phase, with the CPU it used when /proc could be read. */
 export interface Measured extends LoadResult {
@@ -69,6 +70,7 @@ export interface Results {
   scheduler?: SchedulerBench;
   statefulset?: StatefulSetBench;
   daemonset?: DaemonSetBench;
+  startup?: StartupBench;
 }
 
 /** One target and whether this run met it (`met` is null when the figures it needs were not measured). */
@@ -115,6 +117,7 @@ export function targetsOf(r: Results): Target[] {
     ...schedulerTargets(r),
     ...statefulSetTargets(r.statefulset),
     ...daemonSetTargets(r.daemonset),
+    ...startupTargets(r.startup),
   ];
 }
 
@@ -193,6 +196,7 @@ export function formatReport(r: Results): string {
   if (r.scheduler) lines.push(...schedulerLines(r.scheduler, { plain: TARGETS.schedPodsPerSecond, antiAffinity: TARGETS.schedAntiAffinityPodsPerSecond }));
   if (r.statefulset) lines.push(...statefulSetLines(r.statefulset));
   if (r.daemonset) lines.push(...daemonSetLines(r.daemonset));
+  if (r.startup) lines.push(...startupLines(r.startup, r.cpus));
   const ratio = echoRatio(r);
   if (ratio !== undefined) lines.push(`kubeling creates/s ÷ echo req/s: ${(ratio * 100).toFixed(1)}%   [target >= ${TARGETS.echoRatio * 100}%]`);
   const cpu = cpuRatio(r);

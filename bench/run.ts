@@ -22,6 +22,7 @@ import { benchKubelet } from './kubelet.js';
 import { benchScheduler } from './scheduler.js';
 import { benchStatefulSet } from './statefulset.js';
 import { benchDaemonSet } from './daemonset.js';
+import { benchStartup } from './startup.js';
 
 // Flags (or BENCH_* variables): --seconds 6 --warmup 2 --connections 32 --list-pods 10000 --noise-retries 1
 //   --phases echo,creates,gets,list,nofsync,watch,kubelet   --cpu-prof-dir DIR (profile every apiserver child, print a summary)
@@ -30,7 +31,8 @@ import { benchDaemonSet } from './daemonset.js';
 //   --scheduler-nodes 1000 --scheduler-pods 10000 (the scheduler phase)
 //   --sts-nodes 50 --sts-replicas 500 (the statefulset phase)
 //   --daemonset-nodes 1000 --daemonset-no-events (the daemonset phase)
-const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch', 'kubelet', 'scheduler', 'statefulset', 'daemonset'] as const;
+//   --startup-runs 5 --startup-idle-seconds 10 (the startup phase: up, in-process, idle footprint)
+const PHASES = ['echo', 'creates', 'gets', 'list', 'nofsync', 'watch', 'kubelet', 'scheduler', 'statefulset', 'daemonset', 'startup'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** The bench's settings (flags, with BENCH_* environment variables as defaults). */
@@ -58,6 +60,8 @@ interface Config {
   daemonsetNodes: number;
   /** Run the simulator of the daemonset phase with --no-events. */
   daemonsetNoEvents: boolean;
+  startupRuns: number;
+  startupIdleSeconds: number;
 }
 
 const CLI = fileURLToPath(new URL('../cluster/cli.js', import.meta.url));
@@ -89,6 +93,8 @@ function parseConfig(argv: string[]): Config {
       'sts-replicas': { type: 'string', default: env.BENCH_STS_REPLICAS ?? '500' },
       'daemonset-nodes': { type: 'string', default: env.BENCH_DAEMONSET_NODES ?? '1000' },
       'daemonset-no-events': { type: 'boolean', default: ['1', 'true'].includes(env.BENCH_DAEMONSET_NO_EVENTS ?? '') },
+      'startup-runs': { type: 'string', default: env.BENCH_STARTUP_RUNS ?? '5' },
+      'startup-idle-seconds': { type: 'string', default: env.BENCH_STARTUP_IDLE_SECONDS ?? '10' },
     },
     strict: true,
   });
@@ -122,6 +128,8 @@ function parseConfig(argv: string[]): Config {
     stsReplicas: Math.max(1, Math.floor(num('sts-replicas', values['sts-replicas']))),
     daemonsetNodes: Math.max(1, Math.floor(num('daemonset-nodes', values['daemonset-nodes']))),
     daemonsetNoEvents: values['daemonset-no-events'],
+    startupRuns: Math.max(1, Math.floor(num('startup-runs', values['startup-runs']))),
+    startupIdleSeconds: num('startup-idle-seconds', values['startup-idle-seconds']),
   };
   if (values['cpu-prof-dir']) cfg.cpuProfDir = resolve(values['cpu-prof-dir']);
   return cfg;
@@ -412,6 +420,7 @@ async function main(argv: string[]): Promise<void> {
       const nodeArgs = cfg.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cfg.cpuProfDir}`] : [];
       out.daemonset = await benchDaemonSet({ cli: CLI, dir: join(dir, 'daemonset'), nodes: cfg.daemonsetNodes, noEvents: cfg.daemonsetNoEvents, concurrency: cfg.connections, nodeArgs });
     }
+    if (cfg.phases.has('startup')) out.startup = await benchStartup({ cli: CLI, dir: join(dir, 'startup'), runs: cfg.startupRuns, idleSeconds: cfg.startupIdleSeconds });
   } finally {
     await stopAllChildren();
     await rm(dir, { recursive: true, force: true });

@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // The `kubeling` command: `up` runs a whole cluster; every component is also a sub-command that runs alone.
 
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { up } from './up.js';
+import { down, status } from './detach.js';
 
 const USAGE = `usage: kubeling <command> [flags]
 
 commands:
-  up          start the control plane (all components) and write its kubeconfig
+  up          start the control plane (all components) and write its kubeconfig (--detach: in the background)
+  status      show the components of a cluster started with up, their pids, uptime and restarts
+  down        stop a cluster started with up (e.g. up --detach)
   apiserver   run the API server alone
   kubelet-sim run simulated nodes (kubelets) against a cluster's kubeconfig
   controller-manager  run the garbage collector, node lifecycle, pod GC and volume controllers
@@ -16,11 +21,23 @@ commands:
 
 Run 'kubeling <command> --help' for a command's flags (see README.md).`;
 
+const io = { out: { write: (l: string) => void process.stderr.write(`${l}\n`) }, stdout: (t: string) => void process.stdout.write(t) };
+
+/** The kubeconfig a user's kubectl reads: $KUBECONFIG's first file, else ~/.kube/config. */
+function userKubeconfig(): string {
+  const first = (process.env.KUBECONFIG ?? '').split(delimiter).find(Boolean);
+  return first ?? join(homedir(), '.kube', 'config');
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'up':
-      return up(rest);
+      return up(rest, { ...io, userKubeconfig: userKubeconfig() });
+    case 'status':
+      return status(rest, io);
+    case 'down':
+      return down(rest, io);
     case 'apiserver': {
       const { main } = await import('../apiserver/main.js');
       await main(rest);

@@ -7,6 +7,8 @@ import { durationFlag, startComponent } from '../controllers/runtime/index.js';
 import { parseSimFlags, type SimFlags } from './node-config.js';
 import { startSimulator, type SimulatorOptions } from './simulator.js';
 
+export { startSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
+
 /** The flags of `kubeling kubelet-sim`. */
 export const KUBELET_SIM_FLAGS = {
   kubeconfig: { type: 'string' },

@@ -1,7 +1,7 @@
 // `kubeling controller-manager`: one process running the cluster's generic controllers on shared informers.
 
 import { parseArgs } from 'node:util';
-import { durationFlag, startComponent } from '../../controllers/runtime/index.js';
+import { durationFlag, startComponent, type Runtime } from '../../controllers/runtime/index.js';
 import { startGarbageCollector } from '../../controllers/gc/main.js';
 import { startNodeLifecycle } from '../../controllers/nodelifecycle/main.js';
 import { startPodGC } from '../../controllers/podgc/main.js';
@@ -96,6 +96,16 @@ export function parseControllerManagerArgs(argv: string[]): ControllerManagerOpt
   return opts;
 }
 
+/** Creates the selected controllers on `rt` (their informers included) and starts them; resolves once they run. */
+export async function startControllerManager(rt: Runtime, opts: ControllerManagerOptions, signal: AbortSignal): Promise<void> {
+  if (opts.controllers.has('gc')) await startGarbageCollector(rt, opts.gc, signal);
+  if (opts.controllers.has('nodelifecycle')) await startNodeLifecycle(rt, opts.nodeLifecycle, signal);
+  if (opts.controllers.has('podgc')) await startPodGC(rt, opts.podGC, signal);
+  if (opts.controllers.has('persistentvolume-binder')) await startVolumeController(rt, {}, signal);
+  if (opts.controllers.has('pvc-protection')) await startPVCProtection(rt, signal);
+  if (opts.controllers.has('pv-protection')) await startPVProtection(rt, signal);
+}
+
 /** Runs the command until SIGTERM/SIGINT. */
 export async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -104,12 +114,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const opts = parseControllerManagerArgs(argv);
   const c = await startComponent({ name: 'controller-manager', kubeconfig: opts.kubeconfig, env: process.env, userAgent: 'kube-controller-manager/v1.32.4 (linux/amd64) kubeling' });
-  if (opts.controllers.has('gc')) await startGarbageCollector(c.rt, opts.gc, c.signal);
-  if (opts.controllers.has('nodelifecycle')) await startNodeLifecycle(c.rt, opts.nodeLifecycle, c.signal);
-  if (opts.controllers.has('podgc')) await startPodGC(c.rt, opts.podGC, c.signal);
-  if (opts.controllers.has('persistentvolume-binder')) await startVolumeController(c.rt, {}, c.signal);
-  if (opts.controllers.has('pvc-protection')) await startPVCProtection(c.rt, c.signal);
-  if (opts.controllers.has('pv-protection')) await startPVProtection(c.rt, c.signal);
+  await startControllerManager(c.rt, opts, c.signal);
   c.rt.start(c.signal);
   await c.rt.waitForSync(c.signal);
   c.serve({ controllers: [...opts.controllers] });

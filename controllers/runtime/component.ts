@@ -27,6 +27,32 @@ export interface Component {
 }
 
 /**
+ * Waits until the API server answers `GET /readyz` with anything but a 5xx (a component started beside its API server, as `kubeling up`
+ * does, would otherwise log a failed list per informer): quiet polling every 50 ms, one warning after 5 s, then
+ * every second.
+ */
+async function waitForApi(client: Client, logger: pino.Logger): Promise<void> {
+  const started = Date.now();
+  let warned = false;
+  for (;;) {
+    let why: unknown;
+    try {
+      const { status } = await client.request('GET', '/readyz');
+      // 200, or a server that guards /readyz (401/403): it answers; 5xx: it is still starting
+      if (status < 500) return;
+      why = `GET /readyz answered ${status}`;
+    } catch (e) {
+      why = e;
+    }
+    if (!warned && Date.now() - started > 5000) {
+      warned = true;
+      logger.warn({ err: why }, 'waiting for the API server');
+    }
+    await new Promise((r) => setTimeout(r, warned ? 1000 : 50));
+  }
+}
+
+/**
  * Sets a component process up (the composition root passes its kubeconfig flag and environment): pino logs on
  * stderr at `KUBELING_LOG_LEVEL` (default warn), the kubeconfig, a client with `userAgent`, a runtime on it.
  */
@@ -38,6 +64,11 @@ export async function startComponent(opts: { name: string; kubeconfig?: string; 
   const ac = new AbortController();
   // every informer and controller of the process listens on this one signal
   setMaxListeners(0, ac.signal);
+  // the runtime's timers are unref'd: while every informer waits out a retry (API not up yet, or restarting) nothing
+  // else would keep the process alive, and it would end with code 0
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  ac.signal.addEventListener('abort', () => clearInterval(keepAlive), { once: true });
+  await waitForApi(client, logger);
   return {
     rt,
     client,

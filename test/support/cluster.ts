@@ -39,9 +39,9 @@ export interface Started {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Spawns `node cli.js <args>` and waits for a stdout line matching `ready` (fails fast if it exits first). */
-export function startCli(args: string[], ready: RegExp, timeoutMs = 20_000): Promise<Started> {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns `node cli.js <args>` (with extra `env`) and waits for a stdout line matching `ready` (fails fast if it exits first). */
+export function startCli(args: string[], ready: RegExp, timeoutMs = 20_000, env?: Record<string, string>): Promise<Started> {
+  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let log = '';
   proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
