@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, type ChildSpec, type Output, type Supervised } from './supervisor.js';
 import { mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
-import { freePort, serverUrl, waitApiReady, waitNodesReady } from './up-wait.js';
+import { freePort, serverUrl, waitApiReady, waitNodesReady } from './wait-ready.js';
 import { readState, removeState, runsUp, statePath, writeState, type ClusterState } from './state.js';
 import { detach } from './detach.js';
 
@@ -22,6 +22,8 @@ export const UP_FLAGS = {
   components: { type: 'string', default: 'scheduler,controller-manager,daemonset-controller,statefulset-controller,kubelet-sim' },
   'node-monitor-period': { type: 'string', default: '5s' },
   'node-monitor-grace-period': { type: 'string', default: '40s' },
+  'pod-gc-period': { type: 'string', default: '20s' },
+  'pod-gc-quarantine': { type: 'string', default: '40s' },
   'heartbeat-interval': { type: 'string', default: '10s' },
   'file-check-frequency': { type: 'string', default: '20s' },
   'log-dir': { type: 'string' },
@@ -62,6 +64,8 @@ flags:
                         --log-dir, else to up.log beside the data dir. 'kubeling status' and 'kubeling down' follow
   --node-monitor-period D        how often the node lifecycle controller checks nodes (default 5s)
   --node-monitor-grace-period D  a node silent this long turns Unknown and is tainted unreachable (default 40s)
+  --pod-gc-period D              how often pod GC runs (default 20s)
+  --pod-gc-quarantine D          how long a node must be gone before pod GC deletes its pods (default 40s)
   --heartbeat-interval D         how often the simulated nodes renew their Lease (default 10s)
   --file-check-frequency D       how often the manifest folders are rescanned; changes are also watched (default 20s)
   --components LIST     what to start besides the API server (default scheduler,controller-manager,
@@ -103,7 +107,8 @@ function childSpecs(v: UpValues, port: number, kubeconfig: string): ChildSpec[] 
     if (v.components.has(name)) specs.push({ name, args: [name, ...kc, ...extra] });
   };
   add('scheduler');
-  add('controller-manager', ['--node-monitor-period', v['node-monitor-period'], '--node-monitor-grace-period', v['node-monitor-grace-period']]);
+  add('controller-manager', ['--node-monitor-period', v['node-monitor-period'], '--node-monitor-grace-period', v['node-monitor-grace-period'],
+    '--pod-gc-period', v['pod-gc-period'], '--pod-gc-quarantine', v['pod-gc-quarantine']]);
   add('daemonset-controller');
   add('statefulset-controller');
   if (v.nodes > 0) {

@@ -1,11 +1,7 @@
 // Node lifecycle and pod GC through the real kubectl: condition taints, a killed kubelet's nodes, taint eviction, orphans.
 
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNodeLifecycle } from '../controllers/nodelifecycle/main.js';
-import { startPodGC } from '../controllers/podgc/main.js';
-import { Client, createRuntime, loadKubeconfig } from '../controllers/runtime/index.js';
-import { CLI, startCli, waitFor, type Started } from './support/cluster.js';
+import { startCli, waitFor, type Started } from './support/cluster.js';
 import { kubectlOrSkip } from './support/kubectl.js';
 import { kubectlCalls, startKubectlSession, type KubectlSession } from './support/kubectl-session.js';
 
@@ -29,8 +25,6 @@ describe.skipIf(!available)('node lifecycle and pod GC through kubectl', () => {
   let s: KubectlSession;
   let sim: Started | undefined;
   let base: Started | undefined;
-  let client: Client | undefined;
-  const stop = new AbortController();
   const { k, ok } = kubectlCalls(() => s.kubectl);
   const json = async (...args: string[]): Promise<Json> => JSON.parse(await ok(...args, '-o', 'json')) as Json;
   const apply = async (text: string): Promise<void> => {
@@ -42,25 +36,12 @@ describe.skipIf(!available)('node lifecycle and pod GC through kubectl', () => {
   const startSim = (): Promise<Started> => startCli(['kubelet-sim', '--kubeconfig', s.cluster.kubeconfig, ...SIM_ARGS], /"ready":true/);
 
   beforeAll(async () => {
-    const upHelp = spawnSync(process.execPath, [CLI, 'up', '--help'], { encoding: 'utf8' });
-    const help = `${upHelp.stdout}${upHelp.stderr}`;
-    const upMonitors = help.includes('--node-monitor-grace-period');
-    const upQuarantine = help.includes('--pod-gc-quarantine');
-    s = await startKubectlSession(['--nodes', '0', ...(upMonitors ? MONITOR : []), ...(upQuarantine ? PODGC : [])]);
+    s = await startKubectlSession(['--nodes', '0', ...MONITOR, ...PODGC]);
     base = await startCli(['kubelet-sim', '--kubeconfig', s.cluster.kubeconfig, ...BASE_ARGS], /"ready":true/);
-    if (!upMonitors || !upQuarantine) {
-      client = new Client(await loadKubeconfig(s.cluster.kubeconfig));
-      const rt = createRuntime({ client });
-      if (!upMonitors) await startNodeLifecycle(rt, { monitorPeriodMs: 500, gracePeriodMs: 3000 }, stop.signal);
-      if (!upQuarantine) await startPodGC(rt, { periodMs: 500, quarantineMs: 1000 }, stop.signal);
-      rt.start(stop.signal);
-    }
   });
   afterAll(async () => {
-    stop.abort();
     await sim?.stop('SIGKILL');
     await base?.stop();
-    await client?.close();
     await s?.cluster.stop();
   });
 
