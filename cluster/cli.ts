@@ -33,7 +33,7 @@ async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'up':
-      return up(rest, { ...io, userKubeconfig: userKubeconfig() });
+      return up(rest, { ...io, userKubeconfig: userKubeconfig(), env: process.env });
     case 'status':
       return status(rest, io);
     case 'down':

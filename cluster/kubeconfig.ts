@@ -45,11 +45,15 @@ export function kubeconfigYaml(server: string, name = 'kubeling'): string {
   ].join('\n');
 }
 
-/** Writes a kubeconfig atomically (temp file + rename), creating its folder. */
-export async function writeKubeconfig(path: string, server: string): Promise<void> {
+/**
+ * Writes a kubeconfig atomically (temp file + rename), creating its folder: YAML for people, or JSON (equally a
+ * kubeconfig) for the components, which read JSON without loading a YAML library.
+ */
+export async function writeKubeconfig(path: string, server: string, format: 'yaml' | 'json' = 'yaml'): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, kubeconfigYaml(server), { mode: 0o600 });
+  await writeFile(tmp, format === 'json' ? `${JSON.stringify(kubeconfigFor(server), null, 2)}
+` : kubeconfigYaml(server), { mode: 0o600 });
   await rename(tmp, path);
 }
 

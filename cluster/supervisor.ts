@@ -49,6 +49,8 @@ export interface SupervisorOptions {
   now?: () => number;
   /** Called after a component restarted, with its new process (e.g. to rewrite the state file). */
   onRestart?: (c: Supervised) => void;
+  /** The children's environment (default: the supervisor's own). */
+  env?: NodeJS.ProcessEnv;
 }
 
 class Component implements Supervised {
@@ -137,7 +139,7 @@ export class Supervisor {
   }
 
   private spawn(c: Component): void {
-    const child = spawn(process.execPath, [this.opts.script, ...c.spec.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [this.opts.script, ...c.spec.args], { stdio: ['ignore', 'pipe', 'pipe'], ...(this.opts.env ? { env: this.opts.env } : {}) });
     c.process = child;
     c.startedAt = this.now();
     const relay = (line: string): void => {

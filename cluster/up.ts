@@ -1,7 +1,7 @@
 // `kubeling up`: starts the control plane's processes, waits for the API and Ready nodes, prints one ready line.
 
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Supervisor, type ChildSpec, type Output, type Supervised } from './supervisor.js';
 import { mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
@@ -80,6 +80,18 @@ export interface UpDeps {
   stdout: (text: string) => void;
   /** The kubeconfig `--merge-kubeconfig` edits. */
   userKubeconfig: string;
+  /** The environment the components start with (see componentEnv). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The components' environment: `up`'s own, without NODE_EXTRA_CA_CERTS. Node reads that bundle of extra trusted
+ * certificates at every start (tens of milliseconds, where it is set), and the components never use it: they talk
+ * only to their own API server, over plain HTTP on the address `up` chose.
+ */
+export function componentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
+  return rest;
 }
 
 type UpValues = ReturnType<typeof parseUpArgs>;
@@ -178,6 +190,8 @@ async function runCluster(v: UpValues, stateFile: string, deps: UpDeps): Promise
   const t0 = performance.now();
   const secs = (): string => `${((performance.now() - t0) / 1000).toFixed(2)} s`;
   const kubeconfig = resolve(v.kubeconfig);
+  // The components' own kubeconfig (as kubeadm gives each its own), beside the state file.
+  const componentKubeconfig = join(dirname(stateFile), 'components.kubeconfig');
   const base = { pid: process.pid, url: '', kubeconfig, dataDir: resolve(v['data-dir']), startedAt: Date.now(), ...(v['background-log'] ? { logFile: v['background-log'] } : {}) };
   let ready = false;
   let sup: Supervisor | undefined;
@@ -195,13 +209,14 @@ async function runCluster(v: UpValues, stateFile: string, deps: UpDeps): Promise
       const port = v.port === 0 ? await freePort(v.bind) : v.port;
       base.url = serverUrl(v.bind, port);
       await writeKubeconfig(kubeconfig, base.url);
+      await writeKubeconfig(componentKubeconfig, base.url, 'json');
       let portTaken = false;
       const out = { write: (l: string) => void ((portTaken ||= l.startsWith('[apiserver]') && l.includes('EADDRINUSE')), deps.out.write(l)) };
-      const s = new Supervisor({ script: CLI, out, ...(v['log-dir'] ? { logDir: resolve(v['log-dir']) } : {}), onRestart: () => void (ready && writeState(stateFile, stateOf(base, s.children)).catch(() => undefined)) });
+      const s = new Supervisor({ script: CLI, out, env: componentEnv(deps.env), ...(v['log-dir'] ? { logDir: resolve(v['log-dir']) } : {}), onRestart: () => void (ready && writeState(stateFile, stateOf(base, s.children)).catch(() => undefined)) });
       if (stopped) return;
       sup = s;
       try {
-        msgs = await startAll(s, childSpecs(v, port, kubeconfig), base.url, secs, ac.signal);
+        msgs = await startAll(s, childSpecs(v, port, componentKubeconfig), base.url, secs, ac.signal);
       } catch (e) {
         if (!(v.port === 0 && portTaken && attempt < 3) || stopped) throw e;
         s.say(`port ${port} was taken meanwhile; trying another`);

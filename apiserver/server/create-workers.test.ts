@@ -19,8 +19,8 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((p) => p.close()));
 });
 
-function pool(workers: number, script: string): CreatePreparer {
-  const p = createPreparer(workers, () => {}, script);
+function pool(workers: number, script: string, startAfter = 0): CreatePreparer {
+  const p = createPreparer(workers, () => {}, script, startAfter);
   opened.push(p);
   return p;
 }
@@ -102,6 +102,17 @@ describe('create workers', () => {
     expect(workers.workers()).toEqual({ live: 0, ready: 0 });
     const outcome = await workers.prepare(request({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inline' } }));
     expect(outcome).toMatchObject({ type: 'prepared', name: 'inline' });
+  });
+
+  it('start only once creates are busy, preparing inline until they are ready', async () => {
+    const workers = pool(2, COMPILED, 5);
+    expect(workers.workers()).toEqual({ live: 0, ready: 0 });
+    const first = await Promise.all([1, 2, 3, 4].map((i) => workers.prepare(request({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}` } }))));
+    expect(first.map((o) => o.type)).toEqual(['prepared', 'prepared', 'prepared', 'prepared']);
+    expect(workers.workers()).toEqual({ live: 0, ready: 0 });
+    await workers.prepare(request({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c5' } }));
+    expect(workers.workers().live).toBe(2);
+    await waitFor(() => workers.workers().ready === 2, 10_000, 'two ready workers');
   });
 
   it('are not started from the TypeScript sources, where there is no compiled worker', () => {

@@ -195,23 +195,46 @@ class Slot {
   }
 }
 
+/**
+ * Creates within one second that start the worker threads. An idle or lightly used server never starts them: each
+ * costs about 12 MB and, at start-up, 140 ms of CPU that the other components of a cluster want. Until the workers
+ * are ready, creates are prepared inline, as they are whenever no worker is ready.
+ */
+export const BUSY_CREATES_PER_SECOND = 50;
+
 /** Worker threads that prepare creates, each request going to the ready worker with the fewest in flight. */
 class WorkerPool implements CreatePreparer {
   closing = false;
-  private readonly slots: Slot[];
+  private slots: Slot[] = [];
   private readonly inline = inlinePreparer();
   private nextId = 0;
+  private windowStart = -Infinity;
+  private windowCreates = 0;
 
-  constructor(workers: number, readonly script: string, readonly onError: (e: Error) => void) {
-    this.slots = Array.from({ length: workers }, () => new Slot(this));
+  constructor(private readonly size: number, readonly script: string, readonly onError: (e: Error) => void, private readonly startAfter: number) {
+    if (startAfter <= 0) this.startWorkers();
   }
 
   prepare(req: CreateRequest): Promise<CreateOutcome> {
+    if (this.slots.length === 0) this.countCreate();
     let slot: Slot | undefined;
     for (const s of this.slots) if (s.ready && (!slot || s.pending.size < slot.pending.size)) slot = s;
     if (!slot?.worker) return this.inline.prepare(req);
     const id = this.nextId++;
     return new Promise((resolve, reject) => slot.send(id, req, { resolve, reject }));
+  }
+
+  private countCreate(): void {
+    const now = performance.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowCreates = 0;
+    }
+    if (++this.windowCreates >= this.startAfter && !this.closing) this.startWorkers();
+  }
+
+  private startWorkers(): void {
+    this.slots = Array.from({ length: this.size }, () => new Slot(this));
   }
 
   workers(): { live: number; ready: number } {
@@ -225,11 +248,12 @@ class WorkerPool implements CreatePreparer {
 }
 
 /**
- * A preparer with `workers` worker threads (inline when 0, or when the compiled worker script is not there).
- * `onError` hears of a worker that failed (its pending creates fail with 500; it is started again). `script` is the
- * worker's module (tests give the compiled one, or a misbehaving one).
+ * A preparer with `workers` worker threads (inline when 0, or when the compiled worker script is not there), started
+ * once `startAfter` creates arrive within a second (at once when 0). `onError` hears of a worker that failed (its
+ * pending creates fail with 500; it is started again). `script` is the worker's module (tests give the compiled one,
+ * or a misbehaving one).
  */
-export function createPreparer(workers: number, onError: (e: Error) => void = () => {}, script = WORKER_SCRIPT): CreatePreparer {
+export function createPreparer(workers: number, onError: (e: Error) => void = () => {}, script = WORKER_SCRIPT, startAfter = BUSY_CREATES_PER_SECOND): CreatePreparer {
   if (workers <= 0 || !existsSync(script)) return inlinePreparer();
-  return new WorkerPool(workers, script, onError);
+  return new WorkerPool(workers, script, onError, startAfter);
 }

@@ -1,6 +1,6 @@
 // The REST client: typed CRUD, patch, list pagination and watch over keep-alive undici pools; errors as ApiError.
 
-import { Pool } from 'undici';
+import { Pool, request } from './http-pool.js';
 import { groupVersion, type ResourceInfo } from '../../apiserver/api/resources.js';
 import { fromResponse, isExpired } from '../../apiserver/api/status.js';
 import { isPlainObject, type KList, type KObject } from '../../apiserver/api/types.js';
@@ -191,9 +191,9 @@ export class Client {
   async *watch<T = KObject>(r: ResourceInfo, opts: ListOptions & { allowWatchBookmarks?: boolean; timeoutSeconds?: number }, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
     if (signal.aborted) return;
     const q = queryString({ watch: true, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector, resourceVersion: opts.resourceVersion, resourceVersionMatch: opts.resourceVersionMatch, allowWatchBookmarks: opts.allowWatchBookmarks, timeoutSeconds: opts.timeoutSeconds });
-    let res: Awaited<ReturnType<Pool['request']>>;
+    let res: Awaited<ReturnType<typeof request>>;
     try {
-      res = await this.watchPool.request({ method: 'GET', path: this.prefix + resourcePath(r, opts.namespace, undefined) + q, headers: this.headers, signal });
+      res = await request(this.watchPool, { method: 'GET', path: this.prefix + resourcePath(r, opts.namespace, undefined) + q, headers: this.headers, signal });
     } catch (e) {
       if (signal.aborted) return;
       throw e;
@@ -218,7 +218,7 @@ export class Client {
       payload = JSON.stringify(body);
       if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
     }
-    const res = await this.pool.request({ method: method as 'GET', path: this.prefix + path, headers: h, body: payload });
+    const res = await request(this.pool, { method: method as 'GET', path: this.prefix + path, headers: h, body: payload });
     return { status: res.statusCode, headers: { ...res.headers }, body: await res.body.text() };
   }
 
@@ -243,7 +243,7 @@ export class Client {
   /** Sends a request and parses a 2xx JSON answer; anything else throws. */
   private async json<T>(method: string, path: string, body?: string, contentType?: string, signal?: AbortSignal): Promise<T> {
     const headers = contentType ? { ...this.headers, 'content-type': contentType } : this.headers;
-    const res = await this.pool.request({ method: method as 'GET', path: this.prefix + path, headers, body, signal: signal ?? null });
+    const res = await request(this.pool, { method: method as 'GET', path: this.prefix + path, headers, body, signal: signal ?? null });
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300) throw errorOf(res.statusCode, text);
     if (!text) return undefined as T;

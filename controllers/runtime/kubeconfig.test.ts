@@ -58,6 +58,13 @@ describe('parseKubeconfig', () => {
     expect(parseKubeconfig(DOC, context, dir)).toEqual(want);
   });
 
+  it('reads a JSON kubeconfig (as kubeling up writes for its components) as the same document in YAML', async () => {
+    const { parse } = await import('yaml');
+    const json = JSON.stringify(parse(DOC));
+    for (const context of [undefined, 'prod']) expect(parseKubeconfig(json, context, dir)).toEqual(parseKubeconfig(DOC, context, dir));
+    expect(parseKubeconfig('{current-context: dev, contexts: [{name: dev, context: {cluster: k}}], clusters: [{name: k, cluster: {server: "http://h"}}]}', undefined, dir).server).toBe('http://h');
+  });
+
   it('reads tokenFile and PEM files relative to baseDir, and reports unreadable ones', () => {
     expect(() => parseKubeconfig(DOC, 'files', dir)).toThrow(/client-key \/nonexistent\/key.pem/);
     const ok = DOC.replace('client-key: /nonexistent/key.pem', 'client-key-data: ' + b64('K'));
@@ -73,6 +80,7 @@ describe('parseKubeconfig', () => {
     ['no current-context', 'apiVersion: v1\nclusters: []', undefined, /no current-context/],
     ['not a mapping', '- a\n- b', undefined, /mapping/],
     ['bad YAML', 'a: [', undefined, /not valid YAML/],
+    ['bad JSON', '{"a": [', undefined, /not valid YAML/],
     ['no server', 'current-context: c\ncontexts: [{name: c, context: {cluster: k}}]\nclusters: [{name: k, cluster: {}}]', undefined, /has no server/],
   ])('fails clearly: %s', (_what, text, context, re) => {
     expect(() => parseKubeconfig(text, context, dir)).toThrow(re);

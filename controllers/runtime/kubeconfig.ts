@@ -2,9 +2,9 @@
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { isPlainObject } from '../../apiserver/api/types.js';
 
 /** Where and how to reach a cluster. PEM fields hold the decoded PEM text (not base64). */
@@ -64,6 +64,23 @@ function readText(file: string, baseDir: string, what: string): string {
 }
 
 /**
+ * A kubeconfig's document. JSON (which is YAML too, and which `kubeling up` writes for its components) is read
+ * without the YAML library: loading that library is a fifth of a controller's start-up, so it is required only
+ * for a kubeconfig that is not JSON.
+ */
+function parseDocument(text: string): unknown {
+  if (/^\s*\{/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // not JSON after all (a YAML flow mapping): the YAML parser decides
+    }
+  }
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text) as unknown;
+}
+
+/**
  * Parses kubeconfig YAML and resolves one context (the given one, else `current-context`) to a {@link ClusterConfig}.
  * Relative file paths (tokenFile, certificate-authority, client-certificate, client-key) resolve against `baseDir`.
  * Throws an Error saying what is missing or malformed.
@@ -71,7 +88,7 @@ function readText(file: string, baseDir: string, what: string): string {
 export function parseKubeconfig(text: string, context?: string, baseDir = process.cwd()): ClusterConfig {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseDocument(text);
   } catch (e) {
     throw new Error(`kubeconfig: not valid YAML: ${(e as Error).message}`);
   }

@@ -1,6 +1,5 @@
 // pods/log through a node's kubelet: the request a real API server proxies to the kubelet's /containerLogs endpoint.
 
-import { request } from 'undici';
 import * as S from '../../api/status.js';
 import { KUBELET_ENDPOINT_ANNOTATION } from '../../api/annotations.js';
 import type { KObject } from '../../api/types.js';
@@ -60,6 +59,8 @@ export function kubeletLogSource(endpoint: string): LogSource {
     async open(pod: KObject, opts: PodLogOptions, signal: AbortSignal): Promise<AsyncIterable<Uint8Array>> {
       checkLogStatus(pod, opts.container, opts.previous);
       const url = `${endpoint}${containerLogsPath(pod, opts)}`;
+      // undici is loaded at the first logs request: most API servers never serve one, and it costs start-up time.
+      const { request } = await import('undici');
       let res;
       try {
         res = await request(url, { method: 'GET', signal, headersTimeout: 10_000, bodyTimeout: 0 });
