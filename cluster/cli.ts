@@ -80,6 +80,23 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A process started with an IPC channel (`kubeling up` starts its components so, and startCluster starts `up` so)
+ * stops when its parent is gone, even one killed with SIGKILL: the channel closes, and the process's own SIGTERM
+ * handler runs. When it has none yet (still starting), it runs as soon as one is installed; when it has none any
+ * more, a stop is already under way.
+ */
+function stopWithParent(): void {
+  if (!process.channel) return;
+  process.channel.unref();
+  process.once('disconnect', () => {
+    const stop = (): void => void process.emit('SIGTERM', 'SIGTERM');
+    if (process.listenerCount('SIGTERM') > 0) return stop();
+    process.on('newListener', (event) => event === 'SIGTERM' && setImmediate(stop));
+  });
+}
+
+stopWithParent();
 run(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);

@@ -95,14 +95,16 @@ function tail(lines: string[], line: string): void {
 /**
  * Runs `kubeling up` as a child process. Assumptions / Invariants: up prints `kubeling is ready at <url>` on stdout
  * once its components run; nodes are then awaited over the API as any client would. SIGTERM makes up stop its
- * children and exit; if this process exits first, the child is sent SIGTERM so no cluster is left behind.
+ * children and exit; if this process exits first, the child is sent SIGTERM, and if it is killed outright, up sees
+ * its IPC channel close and stops (cli.ts), so no cluster is left behind.
  */
 async function startProcesses(r: Resolved): Promise<{ server: string; stop(): Promise<void> }> {
   const manifestsDir = r.manifestsDir ?? join(r.dir, 'manifests');
   await mkdir(manifestsDir, { recursive: true });
   const args = [CLI, 'up', '--port', '0', '--storage', r.storage, '--no-fsync', '--data-dir', r.dataDir, '--kubeconfig', r.kubeconfigPath,
     '--nodes', String(r.nodes), '--manifests-dir', manifestsDir, '--components', r.components.join(',')];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.channel?.unref();
   const exited = new Promise<void>((res) => child.once('exit', () => res()));
   const killOnExit = (): void => void child.kill('SIGTERM');
   process.once('exit', killOnExit);
@@ -114,11 +116,11 @@ async function startProcesses(r: Resolved): Promise<{ server: string; stop(): Pr
     clearTimeout(timer);
   };
   const lines: string[] = [];
-  createInterface({ input: child.stderr }).on('line', (l) => tail(lines, l));
+  createInterface({ input: child.stderr! }).on('line', (l) => tail(lines, l));
   try {
     const server = await new Promise<string>((res, rej) => {
       const timer = setTimeout(() => rej(new Error(`kubeling up was not ready after ${r.timeoutMs} ms:\n${lines.join('\n')}`)), r.timeoutMs);
-      createInterface({ input: child.stdout }).on('line', (l) => {
+      createInterface({ input: child.stdout! }).on('line', (l) => {
         const m = /^kubeling is ready at (http\S+)/.exec(l);
         if (!m) return tail(lines, l);
         clearTimeout(timer);

@@ -139,7 +139,9 @@ export class Supervisor {
   }
 
   private spawn(c: Component): void {
-    const child = spawn(process.execPath, [this.opts.script, ...c.spec.args], { stdio: ['ignore', 'pipe', 'pipe'], ...(this.opts.env ? { env: this.opts.env } : {}) });
+    // The IPC channel is never used for messages: it closes when this process is gone, which stops the child (cli.ts).
+    const child = spawn(process.execPath, [this.opts.script, ...c.spec.args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], ...(this.opts.env ? { env: this.opts.env } : {}) });
+    child.channel?.unref();
     c.process = child;
     c.startedAt = this.now();
     const relay = (line: string): void => {

@@ -157,6 +157,28 @@ describe('kubeling up: supervision, logs, kubeconfig merge, background clusters'
     }
   });
 
+  it('components stop when up is killed with SIGKILL; they run without NODE_EXTRA_CA_CERTS and read the JSON kubeconfig up writes for them', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const ca = join(dir, 'extra-ca.pem');
+      await writeFile(ca, '');
+      const up = await startCli(['up', '--port', '0', '--storage', 'memory', '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, 'kc'), '--manifests-dir', join(dir, 'm'), '--nodes', '1'], /ready at/, 20_000, { NODE_EXTRA_CA_CERTS: ca });
+      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(up.line)![1]!;
+      const pids = (await readState(join(dir, 'state.json')))!.components.map((c) => c.pid);
+      expect(pids).toHaveLength(6);
+      const environ = async (pid: number): Promise<string[]> => (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+      expect(await environ(up.proc.pid!)).toContain(`NODE_EXTRA_CA_CERTS=${ca}`);
+      for (const pid of pids) expect((await environ(pid)).filter((e) => e.startsWith('NODE_EXTRA_CA_CERTS='))).toEqual([]);
+      const components = JSON.parse(await readFile(join(dir, 'components.kubeconfig'), 'utf8')) as { clusters: Array<{ cluster: { server: string } }> };
+      expect(components.clusters[0]!.cluster.server).toBe(url);
+      await up.stop('SIGKILL');
+      await waitFor(() => pids.every((pid) => !alive(pid)), 15_000, 'every component to stop after up was killed');
+      expect(await answers(url)).toBe(false);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('stops everything with exit code 1 when a component fails before it was ever ready (here: the port is taken)', async () => {
     const { dir, cleanup } = await tempDir();
     const blocker = createServer();
