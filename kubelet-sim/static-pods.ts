@@ -1,8 +1,8 @@
 // Static pods: manifest parsing, the kubelet's defaults for file-sourced pods, and the mirror pods shown in the API.
 
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { isPlainObject } from '../apiserver/api/types.js';
+import { yamlLib } from '../apiserver/api/yaml-lib.js';
 import type { Pod, Toleration } from '../apiserver/api/types.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../apiserver/api/validation.js';
 
@@ -25,13 +25,6 @@ export interface StaticPodSource {
 /** A manifest file's pods, or why the file cannot be used. */
 export type ManifestResult = { ok: true; pods: Pod[] } | { ok: false; error: string };
 
-let yamlModule: typeof import('yaml') | undefined;
-
-/** The YAML library, loaded with the first manifest: a node without static pods starts without it. */
-function yaml(): typeof import('yaml') {
-  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
-}
-
 /**
  * The pods in one manifest file: YAML or JSON, one or more `---`-separated documents.
  *
@@ -48,7 +41,7 @@ function yaml(): typeof import('yaml') {
 export function parseManifest(text: string, file: string): ManifestResult {
   let docs;
   try {
-    docs = yaml().parseAllDocuments(text, { uniqueKeys: true });
+    docs = yamlLib().parseAllDocuments(text, { uniqueKeys: true });
   } catch (err) {
     return { ok: false, error: `${file}: ${(err as Error).message}` };
   }

@@ -1,6 +1,7 @@
 // Request bodies as JSON values: JSON and YAML text parsed under the nesting limit, with `__proto__` keys made inert.
 
-import { CST, Lexer, isAlias, isMap, isPair, isSeq, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLib } from '../api/yaml-lib.js';
 import { MAX_NESTING_DEPTH, jsonTextTooDeep, sanitizeJson } from '../api/json-value.js';
 import { goJsonSyntaxError } from '../api/go-text.js';
 import { duplicateKeys } from './yaml-duplicates.js';
@@ -77,6 +78,7 @@ export function yamlDepthBound(text: string, stopAbove: number): number {
   let afterIndicator = false;
   let scalarNext = false;
   let blockNext = false;
+  const { CST, Lexer } = yamlLib();
   for (const tok of new Lexer().lex(text)) {
     const type: string | null = scalarNext ? 'source' : CST.tokenType(tok);
     scalarNext = type === 'scalar';
@@ -121,6 +123,7 @@ type YamlNode = NonNullable<Document['contents']>;
 
 /** The children of a node for depth counting, and whether the node itself is a collection level. */
 function childrenOf(node: unknown, doc: Document): { kids: unknown[]; level: boolean } {
+  const { isAlias, isMap, isPair, isSeq } = yamlLib();
   if (isMap(node) || isSeq(node)) return { kids: node.items as unknown[], level: true };
   if (isPair(node)) {
     if (isMap(node.key) || isSeq(node.key)) {
@@ -149,6 +152,7 @@ interface Frame {
  * without recursion and memoized per node; refuses an anchor that contains itself. Stops once past `limit`.
  */
 function expandedDepth(doc: Document, root: YamlNode, limit: number): number {
+  const { isAlias } = yamlLib();
   const memo = new Map<unknown, number>();
   const open = new Set<unknown>();
   const stack: Frame[] = [];
@@ -183,7 +187,7 @@ function expandedDepth(doc: Document, root: YamlNode, limit: number): number {
 function composed(text: string, uniqueKeys: boolean): Document {
   let doc: Document;
   try {
-    doc = parseDocument(text, { uniqueKeys });
+    doc = yamlLib().parseDocument(text, { uniqueKeys });
   } catch (e) {
     throw new BodyError(`yaml: ${(e as Error).message.split('\n')[0]}`);
   }

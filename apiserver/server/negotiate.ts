@@ -1,8 +1,8 @@
 // Content negotiation: decoding request bodies (JSON, YAML) and reading what the client accepts (JSON, YAML, Table).
 
-import { stringify as yamlStringify } from 'yaml';
 import * as S from '../api/status.js';
 import { isPlainObject } from '../api/types.js';
+import { yamlLib } from '../api/yaml-lib.js';
 import { jsonKind } from '../api/go-text.js';
 import { BodyError, parseJsonText, parseYamlKeepingDuplicates, parseYamlText } from './body.js';
 import { PROTOBUF, ProtobufBodyError, decodeProtobufObject } from './protobuf/decode.js';
@@ -169,5 +169,5 @@ export function wantsTable(accept: string | undefined): 'v1' | 'v1beta1' | undef
 
 /** JSON text as YAML the way sigs.k8s.io/yaml writes it: keys sorted, sequences not indented, YAML 1.1 quoting. */
 export function jsonTextToYaml(jsonText: string): string {
-  return yamlStringify(JSON.parse(jsonText) as unknown, { sortMapEntries: true, indentSeq: false, lineWidth: 0, version: '1.1' });
+  return yamlLib().stringify(JSON.parse(jsonText) as unknown, { sortMapEntries: true, indentSeq: false, lineWidth: 0, version: '1.1' });
 }

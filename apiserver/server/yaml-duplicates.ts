@@ -1,6 +1,7 @@
 // Keys given twice in a YAML (or JSON) document, reported as go-yaml's strict decoder reports them.
 
-import { isMap, isScalar, isSeq, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLib } from '../api/yaml-lib.js';
 import { goQuote } from '../openapi/strict-decoding.js';
 
 /** 1-based line of each offset, found by counting newlines (built only when a duplicate is reported). */
@@ -12,6 +13,7 @@ function lineOf(text: string, offset: number): number {
 
 /** `%#v` of a decoded key: Go-quoted for strings, plain otherwise. */
 function keyText(key: unknown): string {
+  const { isScalar } = yamlLib();
   const v = isScalar(key) ? key.value : key;
   return typeof v === 'string' ? goQuote(v) : String(v);
 }
@@ -21,6 +23,7 @@ function keyText(key: unknown): string {
  * its own repeats reported) before the pair is stored, and the line is the value's (yaml.v2 decoder setMapIndex).
  */
 export function duplicateKeys(doc: Document, text: string): string[] {
+  const { isMap, isScalar, isSeq } = yamlLib();
   const out: string[] = [];
   const visit = (node: unknown): void => {
     if (isSeq(node)) {

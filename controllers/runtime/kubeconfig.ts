@@ -2,10 +2,10 @@
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { isPlainObject } from '../../apiserver/api/types.js';
+import { yamlLib } from '../../apiserver/api/yaml-lib.js';
 
 /** Where and how to reach a cluster. PEM fields hold the decoded PEM text (not base64). */
 export interface ClusterConfig {
@@ -76,8 +76,7 @@ function parseDocument(text: string): unknown {
       // not JSON after all (a YAML flow mapping): the YAML parser decides
     }
   }
-  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
-  return yaml.parse(text) as unknown;
+  return yamlLib().parse(text) as unknown;
 }
 
 /**
