@@ -70,5 +70,7 @@ describe('targets and lines', () => {
     expect(text).toContain('2 processes: RSS sum 150 MiB, PSS sum 80 MiB   [target RSS <= 250 MiB]');
     expect(startupLines({ ...bench, inProcessRss: 90 * MiB }).join('\n')).toContain("after import('kubeling') 150 ms, the whole cluster in that one process: RSS 90 MiB   [target");
     expect(text).toContain('up 50 MiB (PSS 20 MiB), apiserver 100 MiB (PSS 60 MiB)');
+    const withBare = startupLines({ ...bench, bareNode: { pid: 3, name: 'bare node', rss: 40 * MiB, pss: 20 * MiB } }).join('\n');
+    expect(withBare).toContain('[target RSS <= 250 MiB]; an idle bare node process: RSS 40 MiB, PSS 20 MiB (2 of them: RSS 80 MiB)');
   });
 });

@@ -109,7 +109,8 @@ export function startupLines(s: StartupBench, cpus = 2): string[] {
   const total = footprintTotals(s);
   if (s.footprint && total) {
     const per = s.footprint.processes.map((p) => `${p.name} ${mb(p.rss)}${p.pss === undefined ? '' : ` (PSS ${mb(p.pss)})`}`).join(', ');
-    const bare = s.bareNode ? `; an idle bare node process: RSS ${mb(s.bareNode.rss)}${s.bareNode.pss === undefined ? '' : `, PSS ${mb(s.bareNode.pss)}`}` : '';
+    const n = s.footprint.processes.length;
+    const bare = s.bareNode ? `; an idle bare node process: RSS ${mb(s.bareNode.rss)}${s.bareNode.pss === undefined ? '' : `, PSS ${mb(s.bareNode.pss)}`} (${n} of them: RSS ${mb(n * s.bareNode.rss)})` : '';
     lines.push(`  idle 3-node up cluster after ${s.footprint.idleSeconds} s, ${s.footprint.processes.length} processes: RSS sum ${mb(total.rss)}${total.pss === undefined ? '' : `, PSS sum ${mb(total.pss)}`}   [target RSS <= ${STARTUP_TARGETS.idleRssMiB} MiB]${bare}`);
     lines.push(`      ${per}`);
   }
