@@ -100,7 +100,7 @@ function stopWithParent(): void {
 /**
  * The client (undici) parses HTTP with llhttp compiled to WebAssembly, and V8 compiles a wasm function again with its
  * optimizing compiler, on a background thread, once it has run a little: for llhttp's one large parser function that
- * is about 100 ms of CPU and 9 MB of memory in every component, spent during start-up, when a cluster's seven
+ * is 60 – 100 ms of CPU and 9 MB of memory in every component, spent during start-up, when a cluster's seven
  * processes share the CPUs. A tier-up budget 1000 times V8's default (1.8 million) keeps the parser in its baseline
  * code until a process has parsed a great deal.
  */

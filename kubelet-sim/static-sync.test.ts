@@ -9,7 +9,7 @@ import { PodIPAllocator } from './node-object.js';
 import type { NodeSet, SimNode } from './nodes.js';
 import type { PodEventSink } from './pod-events.js';
 import { CONFIG_MIRROR_ANNOTATION, CONFIG_HASH_ANNOTATION, CONFIG_SOURCE_ANNOTATION, type ManifestResult } from './static-pods.js';
-import { StaticPods } from './static-sync.js';
+import { MIRROR_RECREATE_DELAY_MS, StaticPods } from './static-sync.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 const FILE = '/etc/kubeling/manifests/n1/etcd.yaml';
@@ -216,13 +216,20 @@ describe('StaticPods.reconcile', () => {
     expect(h.statics.lookup(KEY)?.runtime.containers[0]?.containerID).toBe(containerID);
   });
 
-  it('a graceful delete of the mirror (kubectl delete) is finished with grace 0 and the mirror comes back', async () => {
+  it('a graceful delete of the mirror (kubectl delete) is finished with grace 0 and the mirror comes back a second later', async () => {
     h.statics.onManifests('n1', files({ [FILE]: ok(etcd()) }));
     await drain();
     const first = (await apiPod())!;
     await client.delete(R.pods, 'kube-system', 'etcd-n1');
     await caughtUp();
     expect(informer.getByKey(KEY)?.metadata?.deletionTimestamp).toBeDefined();
+    expect(await h.statics.reconcile(KEY)).toEqual({ requeueAfterMs: MIRROR_RECREATE_DELAY_MS });
+    expect(await apiPod()).toBeUndefined();
+    await caughtUp();
+    h.clock.advance(MIRROR_RECREATE_DELAY_MS - 1);
+    expect(await h.statics.reconcile(KEY)).toEqual({ requeueAfterMs: 1 });
+    expect(await apiPod()).toBeUndefined();
+    h.clock.advance(1);
     await h.statics.reconcile(KEY);
     const again = (await apiPod())!;
     expect(again.metadata?.uid).not.toBe(first.metadata?.uid);

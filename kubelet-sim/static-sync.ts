@@ -37,6 +37,16 @@ export interface StaticPodsDeps {
 /** How soon a static pod whose mirror name is held by another pod tries again (upstream kubelet resyncs in 10 s). */
 const NAME_TAKEN_RETRY_MS = 10_000;
 
+/**
+ * How long after finishing a mirror pod's deletion through the API the mirror is created again. The real kubelet
+ * deletes and recreates it in one sync, but only after its watch, pod config and pod worker have passed the update
+ * on; a simulator that answers within a millisecond recreates the pod between `kubectl delete`'s GET and its LIST,
+ * and kubectl (1.32, cmd/wait IsDeleted) then sees a pod of that name in its new watch cache and waits for a
+ * deletion that already happened, forever. A second is what a user sees of a real node, and leaves kubectl's watch
+ * (which syncs within 100 ms) time to see the name gone.
+ */
+export const MIRROR_RECREATE_DELAY_MS = 1000;
+
 const rvOf = (p: Pod | undefined): number => Number(p?.metadata?.resourceVersion ?? 0);
 
 /**
@@ -54,6 +64,8 @@ export class StaticPods {
   private readonly seen = new Map<string, number>();
   private readonly reported = new Map<string, string>();
   private readonly mirrors = new Map<string, Pod>();
+  /** Mirrors deleted through the API: when each may be created again (see MIRROR_RECREATE_DELAY_MS). */
+  private readonly recreateAt = new Map<string, number>();
 
   constructor(private readonly deps: StaticPodsDeps) {}
 
@@ -137,6 +149,7 @@ export class StaticPods {
     const mirror = this.mirror(key);
     if (!d) {
       this.mirrors.delete(key);
+      this.recreateAt.delete(key);
       if (mirror && isMirrorPod(mirror) && this.deps.nodes.has(mirror.spec?.nodeName ?? '')) await this.deleteMirror(mirror);
       return;
     }
@@ -154,7 +167,13 @@ export class StaticPods {
       return { requeueAfterMs: Math.min(wake?.requeueAfterMs ?? NAME_TAKEN_RETRY_MS, NAME_TAKEN_RETRY_MS) };
     }
     const current = mirror && !mirror.metadata?.deletionTimestamp && mirrorPodHash(mirror) === d.hash ? mirror : undefined;
-    if (mirror && !current) await this.deleteMirror(mirror);
+    if (mirror && !current) {
+      await this.deleteMirror(mirror);
+      if (mirror.metadata?.deletionTimestamp) this.recreateAt.set(key, now + MIRROR_RECREATE_DELAY_MS);
+    }
+    const until = current ? undefined : this.recreateAt.get(key);
+    if (until !== undefined && now < until) return { requeueAfterMs: Math.min(until - now, wake?.requeueAfterMs ?? Infinity) };
+    this.recreateAt.delete(key);
     const live = current ?? (await this.createMirror(key, d, node.uid));
     if (live) await this.publish(key, live, result.status);
     return wake;
