@@ -9,3 +9,16 @@ export function metaTime(ms: number): string {
 export function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
+
+/**
+ * Older objects first (by `creationTimestamp`), then by name as Go compares strings (bytes, not locale): the tie-break
+ * upstream's sorts of pods and revisions share. A missing or unreadable timestamp counts as the oldest.
+ */
+export function olderFirst(a: { metadata?: { creationTimestamp?: string; name?: string } }, b: { metadata?: { creationTimestamp?: string; name?: string } }): number {
+  const ta = Date.parse(a.metadata?.creationTimestamp ?? '') || 0;
+  const tb = Date.parse(b.metadata?.creationTimestamp ?? '') || 0;
+  if (ta !== tb) return ta - tb;
+  const na = a.metadata?.name ?? '';
+  const nb = b.metadata?.name ?? '';
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}

@@ -5,27 +5,10 @@ import type { ResourceInfo } from '../../apiserver/api/resources.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isNotFound } from '../../apiserver/api/status.js';
 import type { ControllerRevision, DaemonSet, ObjectMeta, Pod } from '../../apiserver/api/types.js';
-import { adoptPatch, claim, releasePatch } from '../history/index.js';
+import { adoptPatch, canAdoptOnce, claim, releasePatch } from '../history/index.js';
 import type { DaemonSetDeps } from './deps.js';
 
 type Owned = { metadata?: ObjectMeta };
-
-/**
- * Upstream RecheckDeletionTimestamp, run once before the first adoption: a live read of the DaemonSet, which must
- * still be the same object (uid) and not being deleted.
- */
-async function canAdopt(deps: DaemonSetDeps, ds: DaemonSet): Promise<void> {
-  const ns = ds.metadata?.namespace ?? '';
-  const name = ds.metadata?.name ?? '';
-  let fresh: DaemonSet;
-  try {
-    fresh = await deps.client.get<DaemonSet>(R.daemonsets, ns, name);
-  } catch (e) {
-    throw new Error(`can't recheck DeletionTimestamp: ${(e as Error).message}`);
-  }
-  if (fresh.metadata?.uid !== ds.metadata?.uid) throw new Error(`original DaemonSet ${ns}/${name} is gone: got uid ${fresh.metadata?.uid}, wanted ${ds.metadata?.uid}`);
-  if (fresh.metadata?.deletionTimestamp) throw new Error(`${ns}/${name} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-}
 
 /** Sends an adopt or release patch; a NotFound answer (the object went away) gives undefined. */
 async function patchRef<T>(deps: DaemonSetDeps, r: ResourceInfo, obj: Owned, body: object): Promise<T | undefined> {
@@ -46,7 +29,7 @@ async function claimAll<T extends Owned>(deps: DaemonSetDeps, ds: DaemonSet, r: 
   const c = claim(ds, selector, objs);
   await Promise.all(c.release.map((o) => patchRef<T>(deps, r, o, releasePatch(ds, o))));
   if (c.adopt.length === 0) return c.owned;
-  await canAdopt(deps, ds);
+  await canAdoptOnce(deps.client, R.daemonsets, ds, 'DaemonSet')();
   const out = [...c.owned];
   const adopted = await Promise.all(c.adopt.map((o) => patchRef<T>(deps, r, o, adoptPatch(ds, 'DaemonSet', o))));
   for (const o of adopted) if (o !== undefined) out.push(o as T);

@@ -2,6 +2,7 @@
 
 import { nodeSelectorMatches, parseNodeSelector, type NodeSelectorMatcher } from '../../apiserver/api/node-selector.js';
 import { tolerationsTolerate } from '../../apiserver/api/tolerations.js';
+import { olderFirst } from '../../apiserver/api/time.js';
 import type { DaemonSet, Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../apiserver/api/types.js';
 
 /** The label carrying a daemon pod's (and a revision's) template hash. */
@@ -228,13 +229,7 @@ export function isTerminating(pod: Pod): boolean {
 export function byCreationTimestampAndPhase(a: Pod, b: Pod): number {
   const sa = a.spec?.nodeName ? 0 : 1;
   const sb = b.spec?.nodeName ? 0 : 1;
-  if (sa !== sb) return sa - sb;
-  const ta = Date.parse(a.metadata?.creationTimestamp ?? '') || 0;
-  const tb = Date.parse(b.metadata?.creationTimestamp ?? '') || 0;
-  if (ta !== tb) return ta - tb;
-  const na = a.metadata?.name ?? '';
-  const nb = b.metadata?.name ?? '';
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  return sa - sb || olderFirst(a, b);
 }
 
 /**

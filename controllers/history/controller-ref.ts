@@ -2,6 +2,8 @@
 
 import type { DaemonSet, ObjectMeta, OwnerReference, StatefulSet } from '../../apiserver/api/types.js';
 import { matches, type Selector } from '../../apiserver/api/labels.js';
+import type { ResourceInfo } from '../../apiserver/api/resources.js';
+import type { Client } from '../runtime/index.js';
 
 /** The owner kinds whose history this module keeps. */
 export type OwnerKind = 'DaemonSet' | 'StatefulSet';
@@ -65,4 +67,24 @@ export function adoptPatch(owner: DaemonSet | StatefulSet, kind: OwnerKind, obj:
 /** The strategic merge patch upstream sends to release `obj` from `owner`. */
 export function releasePatch(owner: { metadata?: ObjectMeta }, obj: { metadata?: ObjectMeta }): object {
   return { metadata: { ownerReferences: [{ $patch: 'delete', uid: owner.metadata?.uid }], uid: obj.metadata?.uid } };
+}
+
+/**
+ * Upstream RecheckDeletionTimestamp behind a sync.Once (canAdoptFunc): before the first adoption, a live read of the
+ * owner, which must still be the same object (uid) and not being deleted. Later calls share the first answer.
+ */
+export function canAdoptOnce(client: Client, r: ResourceInfo, owner: DaemonSet | StatefulSet, kind: OwnerKind): () => Promise<void> {
+  const ns = owner.metadata?.namespace ?? '';
+  const name = owner.metadata?.name ?? '';
+  let checked: Promise<void> | undefined;
+  return () => (checked ??= (async () => {
+    let fresh: DaemonSet | StatefulSet;
+    try {
+      fresh = await client.get<DaemonSet | StatefulSet>(r, ns, name);
+    } catch (e) {
+      throw new Error(`can't recheck DeletionTimestamp: ${(e as Error).message}`);
+    }
+    if (fresh.metadata?.uid !== owner.metadata?.uid) throw new Error(`original ${kind} ${ns}/${name} is gone: got uid ${fresh.metadata?.uid}, wanted ${owner.metadata?.uid}`);
+    if (fresh.metadata?.deletionTimestamp) throw new Error(`${ns}/${name} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
+  })());
 }

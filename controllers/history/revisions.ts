@@ -1,5 +1,6 @@
 // ControllerRevision objects: building a new one, ordering, the next number, history clean-up, the stored template.
 
+import { olderFirst } from '../../apiserver/api/time.js';
 import type { ControllerRevision, DaemonSet, PodTemplateSpec, StatefulSet } from '../../apiserver/api/types.js';
 import { isPlainObject } from '../../apiserver/api/types.js';
 import { controllerRef, type OwnerKind } from './controller-ref.js';
@@ -38,10 +39,7 @@ export function newRevision(o: { owner: DaemonSet | StatefulSet; kind: OwnerKind
 /** Revisions ordered by (revision, creationTimestamp, name), as upstream's `history.SortControllerRevisions`. */
 export function sortRevisions(crs: readonly ControllerRevision[]): ControllerRevision[] {
   return [...crs].sort(
-    (a, b) =>
-      a.revision - b.revision ||
-      (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') ||
-      (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
+    (a, b) => a.revision - b.revision || olderFirst(a, b),
   );
 }
 

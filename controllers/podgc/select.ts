@@ -1,5 +1,6 @@
 // Pod GC's choices, pure: which pods are orphaned, terminating where nobody will finish them, or terminated too many.
 
+import { olderFirst } from '../../apiserver/api/time.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
 
 /** Upstream v1.TaintNodeOutOfService. */
@@ -26,12 +27,7 @@ export function byEvictionAndCreation(a: Pod, b: Pod): number {
   const ea = isEvicted(a);
   const eb = isEvicted(b);
   if (ea !== eb) return ea ? -1 : 1;
-  const ta = Date.parse(a.metadata?.creationTimestamp ?? '') || 0;
-  const tb = Date.parse(b.metadata?.creationTimestamp ?? '') || 0;
-  if (ta !== tb) return ta - tb;
-  const na = a.metadata?.name ?? '';
-  const nb = b.metadata?.name ?? '';
-  return na < nb ? -1 : na > nb ? 1 : 0;
+  return olderFirst(a, b);
 }
 
 /** Upstream gcTerminated: the terminated pods beyond `threshold`, oldest (evicted first) first; none when threshold ≤ 0. */

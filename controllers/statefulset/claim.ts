@@ -9,18 +9,6 @@ import { adoptPatch, claim, controllerOf, releasePatch } from '../history/index.
 import type { Client } from '../runtime/index.js';
 import { isMemberOf } from './util.js';
 
-/** A check made once per sync, before the first adoption, that the set is still the one cached (upstream canAdoptFunc). */
-export function canAdoptOnce(client: Client, set: StatefulSet): () => Promise<void> {
-  let checked: Promise<void> | undefined;
-  return () => (checked ??= (async () => {
-    const fresh = await client.get<StatefulSet>(R.statefulsets, set.metadata?.namespace, set.metadata?.name ?? '');
-    if (fresh.metadata?.uid !== set.metadata?.uid) {
-      throw new Error(`original StatefulSet ${set.metadata?.namespace}/${set.metadata?.name} is gone: got uid ${fresh.metadata?.uid}, wanted ${set.metadata?.uid}`);
-    }
-    if (fresh.metadata?.deletionTimestamp) throw new Error(`${set.metadata?.namespace}/${set.metadata?.name} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-  })());
-}
-
 /**
  * The set's pods (upstream getPodsForStatefulSet): `candidates` are the namespace's pods whose names parse as members.
  * Assumptions / Invariants (ControllerRefManager.ClaimPods with the isMemberOf filter): pods controlled by the set are

@@ -4,9 +4,9 @@ import { R } from '../../apiserver/api/resources.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../apiserver/api/status.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import { selectorFromLabelSelector, type Selector } from '../../apiserver/api/labels.js';
-import { dataOf } from '../history/index.js';
+import { canAdoptOnce, dataOf } from '../history/index.js';
 import { keyOf, type Client, type Clock, type EventRecorder, type Informer, type Logger, type ReconcileResult } from '../runtime/index.js';
-import { canAdoptOnce, getPodsForStatefulSet, listRevisions } from './claim.js';
+import { getPodsForStatefulSet, listRevisions } from './claim.js';
 import { updateStatefulSet } from './control.js';
 import type { Expectations, Observed } from './expectations.js';
 import { runSteps, StatefulPodControl } from './pod-control.js';
@@ -68,7 +68,7 @@ export async function syncStatefulSet(deps: SyncDeps, key: string): Promise<Reco
     return;
   }
   const ns = set.metadata?.namespace ?? '';
-  const canAdopt = canAdoptOnce(deps.client, set);
+  const canAdopt = canAdoptOnce(deps.client, R.statefulsets, set, 'StatefulSet');
   const revisions = await listRevisions(deps.client, set, selector, deps.revisions.byIndex(NAMESPACE_INDEX, ns), canAdopt);
   const pods = await getPodsForStatefulSet(deps.client, set, selector, deps.pods.byIndex(MEMBER_INDEX, `${ns}/${set.metadata?.name ?? ''}`), canAdopt);
   return updateAndRecord(deps, key, set, pods, revisions);
