@@ -1,7 +1,7 @@
 // The daemonset-controller process: flags → kubeconfig → runtime → DaemonSet controller; SIGTERM stops it.
 
 import { parseArgs } from 'node:util';
-import { startComponent, type Runtime } from '../runtime/index.js';
+import { countFlag, startComponent, type Runtime } from '../runtime/index.js';
 import { newDaemonSetController } from './controller.js';
 
 /** Creates the DaemonSet controller on `rt` (its informers included) and starts its workers; resolves once it runs. */
@@ -28,8 +28,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(0);
   }
   const { values } = parseArgs({ args: argv, options: { kubeconfig: { type: 'string' }, 'concurrent-daemonset-syncs': { type: 'string', default: '2' } }, strict: true, allowPositionals: false });
-  const workers = Number(values['concurrent-daemonset-syncs']);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`--concurrent-daemonset-syncs must be a positive whole number, got ${values['concurrent-daemonset-syncs']}`);
+  const workers = countFlag('concurrent-daemonset-syncs', values['concurrent-daemonset-syncs']);
   const c = await startComponent({
     name: 'daemonset-controller',
     kubeconfig: values.kubeconfig,

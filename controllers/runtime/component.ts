@@ -14,6 +14,13 @@ export function durationFlag(flag: string, value: string): number {
   return ms;
 }
 
+/** A count flag (workers, requests in flight): a positive whole number; a clear Error naming the flag otherwise. */
+export function countFlag(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive whole number, got ${value}`);
+  return n;
+}
+
 /** A started component: its runtime and client, and the signal that ends its work. */
 export interface Component {
   rt: Runtime;

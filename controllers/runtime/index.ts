@@ -12,4 +12,4 @@ export { exponentialRateLimiter, bucketRateLimiter, maxOfRateLimiter, defaultCon
 export { newController, type Controller, type ControllerSpec, type ReconcileResult, type Source } from './controller.js';
 export { newEventRecorder, buildEvent, EventCorrelator, type Correlation, type CorrelatorOptions, type EventObject, type EventRecorder, type EventRecorderDeps } from './events.js';
 export { createRuntime, silentLogger, type Logger, type Runtime } from './runtime.js';
-export { durationFlag, startComponent, type Component } from './component.js';
+export { countFlag, durationFlag, startComponent, type Component } from './component.js';

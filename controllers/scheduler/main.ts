@@ -1,7 +1,7 @@
 // The scheduler process: flags → kubeconfig → runtime → scheduler; SIGTERM stops it.
 
 import { parseArgs } from 'node:util';
-import { startComponent, type Runtime } from '../runtime/index.js';
+import { countFlag, startComponent, type Runtime } from '../runtime/index.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 /** Creates the scheduler on `rt` (its informers included) and starts its loop; resolves once it runs. */
@@ -27,8 +27,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(0);
   }
   const { values } = parseArgs({ args: argv, options: { kubeconfig: { type: 'string' }, 'bind-concurrency': { type: 'string', default: '32' } }, strict: true, allowPositionals: false });
-  const bindConcurrency = Number(values['bind-concurrency']);
-  if (!Number.isInteger(bindConcurrency) || bindConcurrency < 1) throw new Error(`--bind-concurrency must be a positive whole number, got ${values['bind-concurrency']}`);
+  const bindConcurrency = countFlag('bind-concurrency', values['bind-concurrency']);
   const c = await startComponent({ name: 'scheduler', kubeconfig: values.kubeconfig, env: process.env, userAgent: 'kube-scheduler/v1.32.4 (linux/amd64) kubeling', connections: 32 });
   await startScheduler(c.rt, { bindConcurrency }, c.signal);
   c.rt.start(c.signal);

@@ -1,7 +1,7 @@
 // The statefulset-controller process: flags → kubeconfig → runtime → the StatefulSet controller; SIGTERM stops it.
 
 import { parseArgs } from 'node:util';
-import { startComponent, type Runtime } from '../runtime/index.js';
+import { countFlag, startComponent, type Runtime } from '../runtime/index.js';
 import { newStatefulSetController } from './controller.js';
 
 /** Creates the controller's informers on `rt` and starts its workers; resolves at once (the workers wait for the caches). */
@@ -33,8 +33,7 @@ export async function main(argv: string[]): Promise<void> {
     strict: true,
     allowPositionals: false,
   });
-  const workers = Number(values['concurrent-statefulset-syncs']);
-  if (!Number.isInteger(workers) || workers < 1) throw new Error(`--concurrent-statefulset-syncs must be a positive whole number, got ${values['concurrent-statefulset-syncs']}`);
+  const workers = countFlag('concurrent-statefulset-syncs', values['concurrent-statefulset-syncs']);
   const c = await startComponent({ name: 'statefulset-controller', kubeconfig: values.kubeconfig, env: process.env, userAgent: 'kube-controller-manager/v1.32.4 (linux/amd64) kubeling' });
   await startStatefulSetController(c.rt, { workers }, c.signal);
   c.rt.start(c.signal);
