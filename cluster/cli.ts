@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // The `kubeling` command: `up` runs a whole cluster; every component is also a sub-command that runs alone.
 
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
+import { defaultKubeconfigPath } from '../controllers/runtime/kubeconfig.js';
 import { up } from './up.js';
 import { down, status } from './detach.js';
 
@@ -24,17 +23,11 @@ Run 'kubeling <command> --help' for a command's flags (see README.md).`;
 
 const io = { out: { write: (l: string) => void process.stderr.write(`${l}\n`) }, stdout: (t: string) => void process.stdout.write(t) };
 
-/** The kubeconfig a user's kubectl reads: $KUBECONFIG's first file, else ~/.kube/config. */
-function userKubeconfig(): string {
-  const first = (process.env.KUBECONFIG ?? '').split(delimiter).find(Boolean);
-  return first ?? join(homedir(), '.kube', 'config');
-}
-
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'up':
-      return up(rest, { ...io, userKubeconfig: userKubeconfig(), env: process.env });
+      return up(rest, { ...io, userKubeconfig: defaultKubeconfigPath(process.env), env: process.env });
     case 'status':
       return status(rest, io);
     case 'down':

@@ -5,7 +5,7 @@ import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Output } from './supervisor.js';
-import { alive, formatStatus, readState, removeState, runsUp, statePath } from './state.js';
+import { alive, formatStatus, readState, removeState, runsUp, statePath, type ClusterState } from './state.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -60,6 +60,16 @@ const DOWN_HELP = `usage: kubeling down [--data-dir DIR] [--timeout D]
 Stops the cluster 'kubeling up' (or 'up --detach') runs with data dir DIR (default .kubeling/data): SIGTERM, then
 SIGKILL to it and its components after D (default 30s). Data stays in DIR.`;
 
+/** The state of the cluster `up` runs with this data dir; undefined (and a stale state file removed) when none runs. */
+async function runningCluster(dataDir: string, o: { stdout: (t: string) => void }): Promise<{ state: ClusterState; file: string } | undefined> {
+  const file = statePath(dataDir);
+  const state = await readState(file);
+  if (state && runsUp(state.pid)) return { state, file };
+  if (state) await removeState(file, state.pid);
+  o.stdout(`kubeling is not running (data dir ${resolve(dataDir)})\n`);
+  return undefined;
+}
+
 /** `kubeling status [--data-dir DIR]`: what runs; exit 0 when a cluster runs, 1 when none does. */
 export async function status(argv: string[], o: { out: Output; stdout: (t: string) => void }): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -67,14 +77,9 @@ export async function status(argv: string[], o: { out: Output; stdout: (t: strin
     return 0;
   }
   const { values } = parseArgs({ args: argv, options: DIR_FLAGS, strict: true, allowPositionals: false });
-  const file = statePath(values['data-dir']);
-  const s = await readState(file);
-  if (!s || !runsUp(s.pid)) {
-    if (s) await removeState(file, s.pid);
-    o.stdout(`kubeling is not running (data dir ${resolve(values['data-dir'])})\n`);
-    return 1;
-  }
-  o.stdout(formatStatus(s, Date.now()));
+  const running = await runningCluster(values['data-dir'], o);
+  if (!running) return 1;
+  o.stdout(formatStatus(running.state, Date.now()));
   return 0;
 }
 
@@ -88,13 +93,9 @@ export async function down(argv: string[], o: { out: Output; stdout: (t: string)
   const m = /^(\d+)(ms|s)?$/.exec(values.timeout);
   if (!m) throw new Error(`--timeout must be a duration such as 30s, got ${values.timeout}`);
   const timeoutMs = Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
-  const file = statePath(values['data-dir']);
-  const s = await readState(file);
-  if (!s || !runsUp(s.pid)) {
-    if (s) await removeState(file, s.pid);
-    o.stdout(`kubeling is not running (data dir ${resolve(values['data-dir'])})\n`);
-    return 0;
-  }
+  const running = await runningCluster(values['data-dir'], o);
+  if (!running) return 0;
+  const { state: s, file } = running;
   process.kill(s.pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs;
   while (alive(s.pid) && Date.now() < deadline) await sleep(25);

@@ -1,8 +1,8 @@
 // Kubeconfig files: the one `kubeling up` writes for its cluster, and merging its context into a user's kubeconfig.
 
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import type { Document } from 'yaml';
+import { writeFileAtomic } from './atomic-file.js';
 
 /** The kubeconfig document for a server URL (plain http on loopback, no credentials). */
 export function kubeconfigFor(server: string, name = 'kubeling'): object {
@@ -50,11 +50,7 @@ export function kubeconfigYaml(server: string, name = 'kubeling'): string {
  * kubeconfig) for the components, which read JSON without loading a YAML library.
  */
 export async function writeKubeconfig(path: string, server: string, format: 'yaml' | 'json' = 'yaml'): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, format === 'json' ? `${JSON.stringify(kubeconfigFor(server), null, 2)}
-` : kubeconfigYaml(server), { mode: 0o600 });
-  await rename(tmp, path);
+  await writeFileAtomic(path, format === 'json' ? `${JSON.stringify(kubeconfigFor(server), null, 2)}\n` : kubeconfigYaml(server), 0o600);
 }
 
 /** What merging did: whether the file was new and whether its current context was set to `kubeling`. */
@@ -104,10 +100,6 @@ export async function mergeKubeconfig(path: string, server: string, name = 'kube
   const current = doc.get('current-context');
   const currentContextSet = typeof current !== 'string' || current === '';
   if (currentContextSet) doc.set('current-context', name);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, doc.toString(), { mode });
-  await chmod(tmp, mode);
-  await rename(tmp, path);
+  await writeFileAtomic(path, doc.toString(), mode);
   return { created: text === undefined, currentContextSet };
 }

@@ -5,12 +5,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { ALL_COMPONENTS, kubeConfigOptions, type ClusterComponent, type RunningCluster, type StartClusterOptions } from './cluster-options.js';
 import { startInProcessCluster } from './in-process.js';
+import { CLI } from './up.js';
 import { waitClusterReady } from './wait-ready.js';
-
-const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 
 /** Resolved options shared by both modes. */
 interface Resolved {
@@ -94,7 +92,7 @@ function tail(lines: string[], line: string): void {
 
 /**
  * Runs `kubeling up` as a child process. Assumptions / Invariants: up prints `kubeling is ready at <url>` on stdout
- * once its components run; nodes are then awaited over the API as any client would. SIGTERM makes up stop its
+ * only once the API answers and every simulated node is Ready, so nothing is awaited after it. SIGTERM makes up stop its
  * children and exit; if this process exits first, the child is sent SIGTERM, and if it is killed outright, up sees
  * its IPC channel close and stops (cli.ts), so no cluster is left behind.
  */
@@ -131,7 +129,6 @@ async function startProcesses(r: Resolved): Promise<{ server: string; stop(): Pr
         rej(new Error(`kubeling up exited with code ${child.exitCode} before it was ready:\n${lines.join('\n')}`));
       });
     });
-    await waitClusterReady(server, r.components.includes('kubelet-sim') ? r.nodes : 0, r.timeoutMs);
     return { server, stop };
   } catch (e) {
     await stop();

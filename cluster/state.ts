@@ -1,7 +1,8 @@
 // The state file of a running `kubeling up` (what `kubeling status` shows and `kubeling down` stops).
 
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-file.js';
 import { dirname, join, resolve } from 'node:path';
 
 /** One component process of a running cluster. */
@@ -33,10 +34,7 @@ export function statePath(dataDir: string): string {
 
 /** Writes the state file atomically. */
 export async function writeState(path: string, state: ClusterState): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Reads the state file; undefined when there is none or it is not a cluster state. */

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ALL_COMPONENTS } from './cluster-options.js';
 import { Supervisor, type ChildSpec, type Output, type Supervised } from './supervisor.js';
 import { mergeKubeconfig, writeKubeconfig } from './kubeconfig.js';
 import { freePort, serverUrl, waitApiReady, waitNodesReady } from './wait-ready.js';
@@ -19,7 +20,7 @@ export const UP_FLAGS = {
   'no-fsync': { type: 'boolean', default: false },
   nodes: { type: 'string', default: '3' },
   'manifests-dir': { type: 'string', default: '.kubeling/manifests' },
-  components: { type: 'string', default: 'scheduler,controller-manager,daemonset-controller,statefulset-controller,kubelet-sim' },
+  components: { type: 'string', default: ALL_COMPONENTS.join(',') },
   'node-monitor-period': { type: 'string', default: '5s' },
   'node-monitor-grace-period': { type: 'string', default: '40s' },
   'pod-gc-period': { type: 'string', default: '20s' },
@@ -32,9 +33,6 @@ export const UP_FLAGS = {
   /** Internal: set by --detach on the background process, recorded in the state file. */
   'background-log': { type: 'string' },
 } as const;
-
-/** The components `up` can start besides the API server. */
-const COMPONENTS = ['scheduler', 'controller-manager', 'daemonset-controller', 'statefulset-controller', 'kubelet-sim'];
 
 /** The command every child runs. */
 export const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
@@ -103,7 +101,7 @@ export function parseUpArgs(argv: string[]) {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const components = new Set(values.components.split(',').map((c) => c.trim()).filter(Boolean));
-  for (const c of components) if (!COMPONENTS.includes(c)) throw new Error(`unknown component "${c}" (components: ${COMPONENTS.join(', ')})`);
+  for (const c of components) if (!(ALL_COMPONENTS as readonly string[]).includes(c)) throw new Error(`unknown component "${c}" (components: ${ALL_COMPONENTS.join(', ')})`);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 0) throw new Error(`--nodes must be a whole number, got ${values.nodes}`);
   return { ...values, port, nodes, components };
