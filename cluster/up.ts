@@ -87,7 +87,7 @@ export interface UpDeps {
  * certificates at every start (tens of milliseconds, where it is set), and the components never use it: they talk
  * only to their own API server, over plain HTTP on the address `up` chose.
  */
-export function componentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function componentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
   return rest;
 }
@@ -95,7 +95,7 @@ export function componentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 type UpValues = ReturnType<typeof parseUpArgs>;
 
 /** Parses and checks `kubeling up` flags. */
-export function parseUpArgs(argv: string[]) {
+function parseUpArgs(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: UP_FLAGS, strict: true, allowPositionals: false });
   if (values.storage !== 'level' && values.storage !== 'memory') throw new Error(`--storage must be level or memory, got ${values.storage}`);
   const port = Number(values.port);

@@ -40,7 +40,7 @@ interface NodeList {
 }
 
 /** The names of the Nodes whose Ready condition is True. */
-export function readyNodeNames(list: NodeList): Set<string> {
+function readyNodeNames(list: NodeList): Set<string> {
   const ready = new Set<string>();
   for (const n of list.items ?? []) {
     if (n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.add(n.metadata?.name ?? '');

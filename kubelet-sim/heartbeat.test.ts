@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { conflict, internal, invalid, notFound } from '../apiserver/api/status.js';
 import type { Lease } from '../apiserver/api/types.js';
 import { FakeClock, type Client, type Logger } from '../controllers/runtime/index.js';
-import { DEFAULT_HEARTBEAT, Heartbeats, leaseFor, microTime, type HeartbeatOptions } from './heartbeat.js';
+import { microTime } from '../apiserver/api/time.js';
+import { DEFAULT_HEARTBEAT, Heartbeats, leaseFor, type HeartbeatOptions } from './heartbeat.js';
 import { nodeConditions } from './node-object.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);

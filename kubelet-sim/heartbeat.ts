@@ -31,7 +31,6 @@ export interface HeartbeatOptions {
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 10_000, statusReportMs: 5 * 60_000, leaseDurationSeconds: 40, concurrency: 32 };
 
 /** A MicroTime as the API writes it: RFC3339 with microseconds. */
-export { microTime };
 
 /** The Lease of a node (upstream kubelet's nodelease controller). */
 export function leaseFor(node: { name: string; uid: string }, now: number, durationSeconds: number, resourceVersion?: string): Lease {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SIM_FLAGS, parseSimFlags, planNodes } from './node-config.js';
 import type { SimFlags } from './node-config.js';
-import { nodeResources, parseQuantity } from './node-quantity.js';
+import { parseQuantity } from '../apiserver/api/quantity.js';
+import { nodeResources } from './node-quantity.js';
 
 const flags = (over: Partial<SimFlags> = {}): SimFlags => ({ ...DEFAULT_SIM_FLAGS, ...over });
 

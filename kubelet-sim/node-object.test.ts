@@ -16,8 +16,8 @@ import {
   nodeConditions,
   nodeObject,
   podIPFor,
-  rfc3339,
 } from './node-object.js';
+import { metaTime as rfc3339 } from '../apiserver/api/time.js';
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
 const OPTS = { kubeletPort: 10250, kubeletVersion: 'v1.32.4', simulatorId: 'sim-1' };

@@ -42,7 +42,6 @@ export interface NodeConditionOptions {
 }
 
 /** RFC 3339 with whole seconds in UTC, as metav1.Time serialises. */
-export { rfc3339 };
 
 type Desired = Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message'>;
 

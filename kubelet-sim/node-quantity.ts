@@ -1,9 +1,6 @@
 // Resource quantities for simulated nodes: parse the --cpu/--memory/… flag values, derive capacity and allocatable.
 
-import { parseQuantity as parseSharedQuantity } from '../apiserver/api/quantity.js';
-
-/** The numeric value of a quantity string (`500m` → 0.5, `16Gi` → 17179869184, `1e3` → 1000), or undefined. */
-export const parseQuantity = (q: string): number | undefined => parseSharedQuantity(q);
+import { parseQuantity } from '../apiserver/api/quantity.js';
 
 /**
  * A flag value that must be a positive quantity; throws an Error naming the flag otherwise.

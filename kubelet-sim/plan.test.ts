@@ -5,7 +5,7 @@ import type { Lease, Node } from '../apiserver/api/types.js';
 import { DEFAULT_SIM_FLAGS, type SimFlags } from './node-config.js';
 import { addressesFor, SIMULATED_BY_ANNOTATION } from './node-object.js';
 import { adoptionConfig, choosePlan } from './plan.js';
-import { microTime } from './heartbeat.js';
+import { microTime } from '../apiserver/api/time.js';
 
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 const ME = 'sim-me';

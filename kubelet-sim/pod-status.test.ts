@@ -5,7 +5,8 @@ import type { ContainerStatus } from 'kubernetes-types/core/v1.js';
 import type { Container, Pod } from '../apiserver/api/types.js';
 import { containerIdOf, imageIdOf, normaliseImage } from './images.js';
 import { LifecycleDriver } from './lifecycle-driver.js';
-import { containerStatusOf, podPhase, rfc3339 } from './pod-status.js';
+import { metaTime as rfc3339 } from '../apiserver/api/time.js';
+import { containerStatusOf, podPhase } from './pod-status.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 

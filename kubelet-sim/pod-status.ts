@@ -10,7 +10,6 @@ import type { PodProfile } from './stages.js';
 import { hasInstance, isSidecar, specOf, startupDelayMs } from './stages.js';
 
 /** RFC 3339 at whole seconds, as metav1.Time marshals: `2026-01-02T03:04:05Z`. */
-export { rfc3339 };
 
 /** Condition types the kubelet owns, in the order it writes them. */
 export const KUBELET_CONDITIONS = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'] as const;

@@ -61,7 +61,7 @@ export class ServiceAccountLookup {
 }
 
 /** What Priority admission takes from a stored PriorityClass. */
-export function priorityClassRef(pc: KObject): PriorityClassRef {
+function priorityClassRef(pc: KObject): PriorityClassRef {
   return {
     name: pc.metadata.name ?? '',
     value: typeof pc.value === 'number' ? pc.value : 0,
@@ -109,7 +109,7 @@ export class PriorityClassLookup extends RefLookup<PriorityClassRef> {
 }
 
 /** What DefaultStorageClass admission takes from a stored StorageClass. */
-export function storageClassRef(sc: KObject): StorageClassRef {
+function storageClassRef(sc: KObject): StorageClassRef {
   return { name: sc.metadata.name ?? '', isDefault: isDefaultStorageClass(sc), created: parseTimestamp(sc.metadata.creationTimestamp) ?? 0 };
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../api/types.js';
 import {
-  addDefaultTolerations, admitNodeCreate, admitPodCreate, admitPodUpdate, admitPriorityClass, defaultPriorityClass, serviceAccountNameFor,
+  addDefaultTolerations, admitNodeCreate, admitPodCreate, admitPodUpdate, admitPriorityClass, globalDefaultClass, serviceAccountNameFor,
   type PriorityClassRef,
 } from './admission.js';
 
@@ -145,8 +145,8 @@ describe('Priority admission with stored PriorityClasses', () => {
   });
 
   it('the default is the lowest-valued of several global defaults', () => {
-    expect(defaultPriorityClass([{ ...LOW_DEFAULT, name: 'b', value: 50 }, LOW_DEFAULT, HIGH])?.name).toBe('low');
-    expect(defaultPriorityClass(SYSTEM)).toBeUndefined();
+    expect(globalDefaultClass([{ ...LOW_DEFAULT, name: 'b', value: 50 }, LOW_DEFAULT, HIGH])?.name).toBe('low');
+    expect(globalDefaultClass(SYSTEM)).toBeUndefined();
   });
 });
 

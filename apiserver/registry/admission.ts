@@ -141,7 +141,7 @@ const SYSTEM_REFS: readonly PriorityClassRef[] = SYSTEM_PRIORITY_CLASSES.map((c)
  * Upstream getDefaultPriorityClass: the class marked globalDefault, the one with the lowest value should a race have
  * left several; undefined when there is none.
  */
-export function defaultPriorityClass(classes: readonly PriorityClassRef[]): PriorityClassRef | undefined {
+export function globalDefaultClass(classes: readonly PriorityClassRef[]): PriorityClassRef | undefined {
   let found: PriorityClassRef | undefined;
   for (const c of classes) if (c.globalDefault && (!found || found.value > c.value)) found = c;
   return found;
@@ -159,7 +159,7 @@ function admitPriority(pod: KObject, name: string, inputs: PodAdmissionInputs): 
   let priority = DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS;
   let policy: string | undefined = 'PreemptLowerPriority';
   if (!className) {
-    const dpc = defaultPriorityClass(classes);
+    const dpc = globalDefaultClass(classes);
     if (dpc) {
       priority = dpc.value;
       policy = dpc.preemptionPolicy;
@@ -192,7 +192,7 @@ const PRIORITY_CLASSES = { group: 'scheduling.k8s.io', resource: 'priorityclasse
  */
 export function admitPriorityClass(pc: KObject, name: string, operation: 'create' | 'update', classes: readonly PriorityClassRef[]): S.ApiError | undefined {
   if (pc.globalDefault !== true) return undefined;
-  const dpc = defaultPriorityClass(classes);
+  const dpc = globalDefaultClass(classes);
   if (dpc && (operation === 'create' || dpc.name !== pc.metadata.name)) {
     return S.forbidden(PRIORITY_CLASSES, name, `PriorityClass ${dpc.name} is already marked as default. Only one default can exist`);
   }

@@ -1,33 +1,19 @@
 // A pod's quality-of-service class from its containers' cpu and memory requests and limits (upstream qos.ComputePodQOS).
 
+import { parseQuantity } from '../api/quantity.js';
 import { isPlainObject } from '../api/types.js';
-
-const SUFFIX: Readonly<Record<string, number>> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
 
 /** Parsed quantities: the same few strings recur in every pod (bounded). */
 const PARSED = new Map<string, number | undefined>();
 
 /** The value of a resource.Quantity (`500m`, `1Gi`, `2e3`, 3), or undefined when it does not parse. */
 export function quantityValue(q: unknown): number | undefined {
-  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
-  if (typeof q !== 'string') return undefined;
+  if (typeof q !== 'string') return parseQuantity(q);
   if (PARSED.has(q)) return PARSED.get(q);
   const v = parseQuantity(q);
   if (PARSED.size >= 1024) PARSED.clear();
   PARSED.set(q, v);
   return v;
-}
-
-function parseQuantity(q: string): number | undefined {
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|([a-zA-Z]*))$/.exec(q);
-  if (!m) return undefined;
-  const base = Number(m[1]);
-  if (m[2] !== undefined) return base * 10 ** Number(m[2].slice(1));
-  const mult = SUFFIX[m[3] ?? ''];
-  return mult === undefined ? undefined : base * mult;
 }
 
 const QOS_RESOURCES = ['cpu', 'memory'] as const;

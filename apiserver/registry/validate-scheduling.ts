@@ -4,10 +4,10 @@ import type { FieldError } from '../api/status.js';
 import type { KObject } from '../api/types.js';
 
 /** Upstream HighestUserDefinablePriority: the largest value a class not named `system-…` may have. */
-export const HIGHEST_USER_DEFINABLE_PRIORITY = 1000000000;
+const HIGHEST_USER_DEFINABLE_PRIORITY = 1000000000;
 
 /** Upstream SystemPriorityClassPrefix: names with it are reserved for the system classes. */
-export const SYSTEM_PRIORITY_CLASS_PREFIX = 'system-';
+const SYSTEM_PRIORITY_CLASS_PREFIX = 'system-';
 
 /** Upstream DefaultPriorityWhenNoDefaultClassExists. */
 export const DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS = 0;
@@ -39,7 +39,7 @@ export function systemPriorityClassObject(c: SystemPriorityClass): KObject {
 }
 
 /** Upstream IsKnownSystemPriorityClass: undefined when name, value and globalDefault match a system class, else why not. */
-export function knownSystemPriorityClassError(name: string, value: unknown, globalDefault: boolean): string | undefined {
+function knownSystemPriorityClassError(name: string, value: unknown, globalDefault: boolean): string | undefined {
   const spc = SYSTEM_PRIORITY_CLASSES.find((c) => c.name === name);
   if (!spc) return `${name} is not a known system priority class`;
   if (spc.value !== value) return `value of ${spc.name} PriorityClass must be ${spc.value}`;

@@ -200,7 +200,7 @@ class Slot {
  * costs about 12 MB and, at start-up, 140 ms of CPU that the other components of a cluster want. Until the workers
  * are ready, creates are prepared inline, as they are whenever no worker is ready.
  */
-export const BUSY_CREATES_PER_SECOND = 50;
+const BUSY_CREATES_PER_SECOND = 50;
 
 /** Worker threads that prepare creates, each request going to the ready worker with the fewest in flight. */
 class WorkerPool implements CreatePreparer {

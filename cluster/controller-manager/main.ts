@@ -8,11 +8,11 @@ import { startPodGC } from '../../controllers/podgc/main.js';
 import { startPVCProtection, startPVProtection, startVolumeController } from '../../controllers/volume/main.js';
 
 /** The controllers this process can run, as `--controllers` names them. */
-export const CONTROLLERS = ['gc', 'nodelifecycle', 'podgc', 'persistentvolume-binder', 'pvc-protection', 'pv-protection'] as const;
+const CONTROLLERS = ['gc', 'nodelifecycle', 'podgc', 'persistentvolume-binder', 'pvc-protection', 'pv-protection'] as const;
 type ControllerName = (typeof CONTROLLERS)[number];
 
 /** Flags of `kubeling controller-manager`. */
-export const CONTROLLER_MANAGER_FLAGS = {
+const CONTROLLER_MANAGER_FLAGS = {
   kubeconfig: { type: 'string' },
   controllers: { type: 'string', default: CONTROLLERS.join(',') },
   'node-monitor-period': { type: 'string', default: '5s' },

@@ -42,7 +42,6 @@ export interface CorrelatorOptions {
 }
 
 /** RFC3339 with seconds, as metav1.Time serialises. */
-export { rfc3339 };
 
 /** A size-bounded map evicting the least recently used entry. */
 class Lru<V> {

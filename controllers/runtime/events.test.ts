@@ -5,7 +5,8 @@ import { notFound } from '../../apiserver/api/status.js';
 import type { KObject } from '../../apiserver/api/types.js';
 import type { Client } from './client.js';
 import { FakeClock } from './clock.js';
-import { EventCorrelator, rfc3339, type EventObject } from './event-correlator.js';
+import { metaTime as rfc3339 } from '../../apiserver/api/time.js';
+import { EventCorrelator, type EventObject } from './event-correlator.js';
 import { buildEvent, newEventRecorder } from './events.js';
 
 const POD: KObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'prod', uid: 'u1', resourceVersion: '7' } };

@@ -4,7 +4,8 @@ import { R } from '../../apiserver/api/resources.js';
 import { isAlreadyExists, isNotFound } from '../../apiserver/api/status.js';
 import type { Client } from './client.js';
 import { realClock, sleep, type Clock } from './clock.js';
-import { EventCorrelator, rfc3339, type CorrelatorOptions, type EventObject } from './event-correlator.js';
+import { metaTime as rfc3339 } from '../../apiserver/api/time.js';
+import { EventCorrelator, type CorrelatorOptions, type EventObject } from './event-correlator.js';
 import type { ObjectLike } from './keys.js';
 import { silentLogger, type Logger } from './logger.js';
 
