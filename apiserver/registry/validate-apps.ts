@@ -7,12 +7,8 @@ import { isEverything, matches, selectorFromLabelSelector, type Selector } from 
 import { validateAnnotations, validateLabelSelector, validateLabels } from '../api/validation.js';
 import { goInt, goIntOrString, goLabelSelector, goPointer, goString, goStringMap } from './go-format.js';
 import { validatePodSpec } from './validate-pod.js';
+import { type Obj, isSet, obj, str } from './field-errors.js';
 
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 const NEGATIVE = 'must be greater than or equal to 0';
 
 function nonNegative(v: unknown, field: string): FieldError[] {

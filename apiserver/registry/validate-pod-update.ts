@@ -4,12 +4,7 @@ import type { FieldError } from '../api/status.js';
 import { isPlainObject, type KObject } from '../api/types.js';
 import { semanticEqual } from './semantic.js';
 import { validatePodOnlyContainers, validatePodSpec, validateTolerations } from './validate-pod.js';
-
-type Obj = Record<string, unknown>;
-
-const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
+import { type Obj, isSet, list, obj } from './field-errors.js';
 
 /** The text of upstream's Forbidden error before the diff (updatablePodSpecFields joined by ","). */
 export const POD_UPDATE_FORBIDDEN =

@@ -3,19 +3,13 @@
 import type { FieldError } from '../api/status.js';
 import { isPlainObject } from '../api/types.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidLabelValue, regexError, validateLabelName, validateLabels } from '../api/validation.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj, forbidden, invalid, isSet, list, notSupported, obj, required, str } from './field-errors.js';
 
 // Assumptions / Invariants: the rules below are upstream ValidatePodSpec's, in its order, for the fields users
 // write (containers, init containers, ports, env, volume mounts, probes' handlers, volumes' names and sources,
 // restart and DNS policies, node selector, service account and node names, deadlines, host and subdomain names,
 // tolerations, priority class, preemption policy). Security contexts, affinity, DNS config, topology spread,
 // resources and the many volume plugins are not checked. Values of the wrong JSON type count as Go's zero value.
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 
 /**
  * Names already found valid (container, volume, port and env var names recur in every pod of a workload): a set
@@ -37,11 +31,6 @@ function dnsLabelErrors(name: string): string[] {
   if (msgs.length === 0) remember(VALID_DNS_LABELS, name);
   return msgs;
 }
-
-const required = (field: string, detail?: string): FieldError => (detail ? { type: 'Required', field, detail } : { type: 'Required', field });
-const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: 'Invalid', field, value, detail });
-const notSupported = (field: string, value: unknown, supported: string[]): FieldError => ({ type: 'NotSupported', field, value, supported });
-const forbidden = (field: string, detail: string): FieldError => ({ type: 'Forbidden', field, detail });
 
 /** How a PodSpec is being validated. */
 export interface PodSpecOptions {

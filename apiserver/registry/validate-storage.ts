@@ -4,19 +4,9 @@ import { parseQuantity } from '../api/quantity.js';
 import type { FieldError } from '../api/status.js';
 import { isPlainObject, type KObject } from '../api/types.js';
 import { isDNS1123Subdomain, isQualifiedName } from '../api/validation.js';
+import { type Obj, forbidden, invalid, isSet, list, notSupported, obj, required, str } from './field-errors.js';
 
-type Obj = Record<string, unknown>;
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const obj = (v: unknown): Obj => (isPlainObject(v) ? v : {});
-const isSet = (v: unknown): boolean => v !== undefined && v !== null;
 const specOf = (o: KObject): Obj => obj(o.spec);
-
-const required = (field: string, detail?: string): FieldError => (detail ? { type: 'Required', field, detail } : { type: 'Required', field });
-const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: 'Invalid', field, value, detail });
-const notSupported = (field: string, value: unknown, supported: string[]): FieldError => ({ type: 'NotSupported', field, value, supported });
-const forbidden = (field: string, detail: string): FieldError => ({ type: 'Forbidden', field, detail });
 
 /** Upstream supportedAccessModes, as sets.List sorts them. */
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
