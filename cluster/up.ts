@@ -21,12 +21,13 @@ export const UP_FLAGS = {
   nodes: { type: 'string', default: '3' },
   'manifests-dir': { type: 'string', default: '.kubeling/manifests' },
   components: { type: 'string', default: ALL_COMPONENTS.join(',') },
-  'node-monitor-period': { type: 'string', default: '5s' },
-  'node-monitor-grace-period': { type: 'string', default: '40s' },
-  'pod-gc-period': { type: 'string', default: '20s' },
-  'pod-gc-quarantine': { type: 'string', default: '40s' },
-  'heartbeat-interval': { type: 'string', default: '10s' },
-  'file-check-frequency': { type: 'string', default: '20s' },
+  // Passed on to the component that owns each when given; otherwise that component's own default applies.
+  'node-monitor-period': { type: 'string' },
+  'node-monitor-grace-period': { type: 'string' },
+  'pod-gc-period': { type: 'string' },
+  'pod-gc-quarantine': { type: 'string' },
+  'heartbeat-interval': { type: 'string' },
+  'file-check-frequency': { type: 'string' },
   'log-dir': { type: 'string' },
   'merge-kubeconfig': { type: 'boolean', default: false },
   detach: { type: 'boolean', short: 'd', default: false },
@@ -113,17 +114,17 @@ function childSpecs(v: UpValues, port: number, kubeconfig: string): ChildSpec[] 
   if (v['no-fsync']) api.push('--no-fsync');
   const specs: ChildSpec[] = [{ name: 'apiserver', args: api }];
   const kc = ['--kubeconfig', kubeconfig];
+  const given = (...flags: (keyof UpValues & string)[]): string[] => flags.flatMap((f) => (v[f] === undefined ? [] : [`--${f}`, String(v[f])]));
   const add = (name: string, extra: string[] = []): void => {
     if (v.components.has(name)) specs.push({ name, args: [name, ...kc, ...extra] });
   };
   add('scheduler');
-  add('controller-manager', ['--node-monitor-period', v['node-monitor-period'], '--node-monitor-grace-period', v['node-monitor-grace-period'],
-    '--pod-gc-period', v['pod-gc-period'], '--pod-gc-quarantine', v['pod-gc-quarantine']]);
+  add('controller-manager', given('node-monitor-period', 'node-monitor-grace-period', 'pod-gc-period', 'pod-gc-quarantine'));
   add('daemonset-controller');
   add('statefulset-controller');
   if (v.nodes > 0) {
     add('kubelet-sim', ['--nodes', String(v.nodes), '--control-planes', '1', '--pod-manifest-path', resolve(v['manifests-dir']), '--id', 'kubeling-up',
-      '--heartbeat-interval', v['heartbeat-interval'], '--file-check-frequency', v['file-check-frequency']]);
+      ...given('heartbeat-interval', 'file-check-frequency')]);
   }
   return specs;
 }
