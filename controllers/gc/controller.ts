@@ -101,7 +101,7 @@ async function classifyReferences(deps: GcDeps, item: Node): Promise<ClassifiedR
     let owner: KObject | undefined;
     if (resource && (item.resource.namespaced || !resource.namespaced)) {
       const ns = ownerNamespace(item, resource);
-      const cached = deps.graph.ownerByName(ref, ns);
+      const cached = deps.graph.ownerByName(resource, ref, ns);
       owner = cached && cached.obj.metadata.uid === ref.uid ? cached.obj : await latest(deps.client, resource, ns, ref.name);
     }
     const cls = classifyReference(item, ref, resource, owner);

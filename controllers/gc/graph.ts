@@ -56,6 +56,8 @@ export function deletingWith(obj: KObject, finalizer: string): boolean {
  */
 export class Graph {
   readonly informers = new Map<string, { resource: ResourceInfo; informer: Informer<KObject> }>();
+  /** The watched resources by `<apiVersion>|<kind>`, as ownerReferences name them. */
+  private readonly byApiVersionKind = new Map<string, ResourceInfo>();
 
   constructor(rt: Pick<Runtime, 'informer'>, resources: readonly ResourceInfo[] = gcResources()) {
     for (const r of resources) {
@@ -63,13 +65,13 @@ export class Graph {
       informer.addIndex(UID_INDEX, (o) => (o.metadata.uid ? [o.metadata.uid] : []));
       informer.addIndex(OWNER_UID_INDEX, (o) => ownerRefs(o).map((ref) => ref.uid).filter((u) => !!u));
       this.informers.set(resourceId(r), { resource: r, informer });
+      this.byApiVersionKind.set(`${groupVersion(r)}|${r.kind}`, r);
     }
   }
 
   /** The watched resource of an ownerReference's apiVersion and kind. */
   resourceOf(apiVersion: string, kind: string): ResourceInfo | undefined {
-    for (const { resource } of this.informers.values()) if (groupVersion(resource) === apiVersion && resource.kind === kind) return resource;
-    return undefined;
+    return this.byApiVersionKind.get(`${apiVersion}|${kind}`);
   }
 
   /** The cached object of a work-queue key. */
@@ -89,11 +91,14 @@ export class Graph {
     return { resource: entry.resource, informer: entry.informer, objectKey, ...splitKey(objectKey) };
   }
 
-  /** The cached object an ownerReference of a dependent in `namespace` points at by coordinates (uid not checked). */
-  ownerByName(ref: OwnerReference, namespace: string | undefined): Node | undefined {
-    const resource = this.resourceOf(ref.apiVersion, ref.kind);
-    if (!resource) return undefined;
-    const obj = this.informers.get(resourceId(resource))!.informer.get(resource.namespaced ? namespace : undefined, ref.name);
+  /**
+   * The cached object an ownerReference of a dependent in `namespace` points at by coordinates (uid not checked);
+   * `resource` is the watched resource of the reference (from resourceOf).
+   */
+  ownerByName(resource: ResourceInfo, ref: OwnerReference, namespace: string | undefined): Node | undefined {
+    const entry = this.informers.get(resourceId(resource));
+    if (!entry) return undefined;
+    const obj = entry.informer.get(resource.namespaced ? namespace : undefined, ref.name);
     return obj ? { resource, obj } : undefined;
   }
 

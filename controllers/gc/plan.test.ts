@@ -29,7 +29,7 @@ const n = (resource: ResourceInfo, o: KObject): Node => ({ resource, obj: o });
 function view(nodes: Node[]): GraphView {
   return {
     resourceOf: (apiVersion, kind) => gcResources().find((r) => (r.group ? `${r.group}/${r.version}` : r.version) === apiVersion && r.kind === kind),
-    ownerByName: (r, ns) => nodes.find((x) => x.resource.kind === r.kind && x.obj.metadata.name === r.name && (x.resource.namespaced ? x.obj.metadata.namespace === ns : true)),
+    ownerByName: (res, r, ns) => nodes.find((x) => x.resource === res && x.obj.metadata.name === r.name && (x.resource.namespaced ? x.obj.metadata.namespace === ns : true)),
     byUid: (uid) => nodes.filter((x) => x.obj.metadata.uid === uid),
     dependents: (uid) => nodes.filter((x) => (x.obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid)),
   };

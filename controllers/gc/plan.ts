@@ -7,7 +7,7 @@ import { deletingWith, FOREGROUND, itemKey, ORPHAN, ownerRefs, type Node } from 
 /** The cache lookups the planner needs (implemented by Graph; a static table in tests). */
 export interface GraphView {
   resourceOf(apiVersion: string, kind: string): ResourceInfo | undefined;
-  ownerByName(ref: OwnerReference, namespace: string | undefined): Node | undefined;
+  ownerByName(resource: ResourceInfo, ref: OwnerReference, namespace: string | undefined): Node | undefined;
   byUid(uid: string): Node[];
   dependents(uid: string): Node[];
 }
@@ -72,7 +72,7 @@ export function attemptToDeleteKeys(node: Node, view: GraphView): string[] {
   for (const ref of ownerRefs(node.obj)) {
     const resource = view.resourceOf(ref.apiVersion, ref.kind);
     if (!resource) continue;
-    const owner = view.ownerByName(ref, ownerNamespace(node, resource));
+    const owner = view.ownerByName(resource, ref, ownerNamespace(node, resource));
     if (!owner || owner.obj.metadata.uid !== ref.uid || !node.resource.namespaced && resource.namespaced) {
       keys.add(self);
     } else if (deletingWith(owner.obj, FOREGROUND)) {

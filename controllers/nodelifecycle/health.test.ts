@@ -1,11 +1,12 @@
 // Table tests for one node health check: probe refreshes (heartbeat, lease), grace periods, the Unknown conditions.
 
 import { describe, expect, it } from 'vitest';
+import { metaTime } from '../../apiserver/api/time.js';
 import type { Node } from '../../apiserver/api/types.js';
-import { assessNodeHealth, markConditionsUnknown, rfc3339, type NodeHealth } from './health.js';
+import { assessNodeHealth, markConditionsUnknown, type NodeHealth } from './health.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
-const s = (sec: number): string => rfc3339(T0 + sec * 1000);
+const s = (sec: number): string => metaTime(T0 + sec * 1000);
 const GRACE = { gracePeriodMs: 40_000, startupGracePeriodMs: 60_000 };
 const KUBELET_CONDS = (hb: string, status = 'True'): NonNullable<Node['status']>['conditions'] => [
   { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', lastHeartbeatTime: hb, lastTransitionTime: s(0) },

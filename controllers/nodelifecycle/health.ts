@@ -1,6 +1,7 @@
 // Node health from the controller's side: when a node was last heard from, and the conditions to post when it went quiet.
 
-import { metaTime as rfc3339 } from '../../apiserver/api/time.js';
+import { parseTimestamp } from '../../apiserver/api/duration.js';
+import { metaTime } from '../../apiserver/api/time.js';
 import type { Node } from '../../apiserver/api/types.js';
 
 /** A node condition as the API carries it. */
@@ -44,14 +45,6 @@ export function nodeCondition(node: Node, type: string): NodeCondition | undefin
   return node.status?.conditions?.find((c) => c.type === type);
 }
 
-/** RFC 3339 with whole seconds, as metav1.Time serializes. */
-export { rfc3339 };
-
-const parseTime = (s: string | undefined): number | undefined => {
-  const t = s === undefined ? NaN : Date.parse(s);
-  return Number.isNaN(t) ? undefined : t;
-};
-
 /**
  * One health check of a node (upstream tryUpdateNodeHealth).
  * Assumptions / Invariants:
@@ -65,8 +58,8 @@ const parseTime = (s: string | undefined): number | undefined => {
  */
 export function assessNodeHealth(node: Node, saved: NodeHealth | undefined, leaseRenewTime: string | undefined, now: number, grace: GracePeriods): HealthAssessment {
   const ready = nodeCondition(node, 'Ready');
-  const created = parseTime(node.metadata?.creationTimestamp) ?? now;
-  const createdIso = node.metadata?.creationTimestamp ?? rfc3339(now);
+  const created = parseTimestamp(node.metadata?.creationTimestamp) ?? now;
+  const createdIso = node.metadata?.creationTimestamp ?? metaTime(now);
   let health: NodeHealth;
   let observed: NodeCondition;
   let gracePeriodMs: number;
@@ -87,14 +80,14 @@ export function assessNodeHealth(node: Node, saved: NodeHealth | undefined, leas
       health = { ...saved };
     }
   }
-  const renew = parseTime(leaseRenewTime);
+  const renew = parseTimestamp(leaseRenewTime);
   if (renew !== undefined && (health.leaseRenew === undefined || health.leaseRenew < renew)) {
     health.leaseRenew = renew;
     health.probeTimestamp = now;
   }
   if (!(now > health.probeTimestamp + gracePeriodMs)) return { health, gracePeriodMs, observed, current: ready };
 
-  const conditions = markConditionsUnknown(node.status?.conditions ?? [], createdIso, rfc3339(now));
+  const conditions = markConditionsUnknown(node.status?.conditions ?? [], createdIso, metaTime(now));
   const current = conditions.find((c) => c.type === 'Ready');
   if (current && sameCondition(current, observed)) return { health, gracePeriodMs, observed, current };
   const healthAfterWrite: NodeHealth = {

@@ -2,7 +2,7 @@
 
 import { R } from '../../apiserver/api/resources.js';
 import type { Lease, Node, Pod } from '../../apiserver/api/types.js';
-import { keyOf, sleep, type Runtime } from '../runtime/index.js';
+import { keyOf, runPeriodically, type Runtime } from '../runtime/index.js';
 import { NodeLifecycleMonitor, type LifecycleListers } from './monitor.js';
 import { doNoScheduleTaintingPass } from './no-schedule.js';
 import { TaintEviction } from './taint-eviction.js';
@@ -81,17 +81,11 @@ export async function startNodeLifecycle(rt: Runtime, opts: NodeLifecycleOptions
     chain = chain.then(fn).catch((err: unknown) => logger.error({ controller: 'nodelifecycle', err }, `${what} failed`));
     return chain;
   };
-  const every = async (ms: number, what: string, fn: () => Promise<void>): Promise<void> => {
-    try {
-      await Promise.all([nodes.waitForSync(signal), pods.waitForSync(signal), leases.waitForSync(signal)]);
-      while (!signal.aborted) {
-        await serial(what, fn);
-        await sleep(clock, ms, signal);
-      }
-    } catch {
-      // aborted
-    }
-  };
+  const every = (periodMs: number, what: string, fn: () => Promise<void>): Promise<void> => runPeriodically({
+    clock, periodMs, signal,
+    ready: Promise.all([nodes.waitForSync(signal), pods.waitForSync(signal), leases.waitForSync(signal)]),
+    onError: (err) => logger.error({ controller: 'nodelifecycle', err }, `${what} failed`),
+  }, () => serial(what, fn));
   void every(cfg.monitorPeriodMs, 'monitor pass', () => monitor.monitorNodeHealth());
   void every(TAINTING_PERIOD_MS, 'NoExecute tainting pass', () => monitor.tainter.pass());
   logger.info({ controller: 'nodelifecycle', ...cfg }, 'node lifecycle controller started');

@@ -1,10 +1,10 @@
 // The monitor with a recording client on a FakeClock: silent nodes go Unknown, pods not ready, NoExecute tainting by zone.
 
 import { describe, expect, it } from 'vitest';
+import { metaTime } from '../../apiserver/api/time.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
 import { FakeClock, silentLogger } from '../runtime/index.js';
 import { FakeClient, recordingRecorder } from './fake-client.test.support.js';
-import { rfc3339 } from './health.js';
 import { NodeLifecycleMonitor } from './monitor.js';
 
 const T0 = Date.parse('2024-05-01T10:00:00Z');
@@ -13,9 +13,9 @@ const CFG = { evictionRate: 0.1, secondaryEvictionRate: 0.01, unhealthyZoneThres
 
 function readyNode(name: string, zone: string, at: number): Node {
   return {
-    metadata: { name, uid: `uid-${name}`, creationTimestamp: rfc3339(T0), labels: { 'topology.kubernetes.io/region': 'r', 'topology.kubernetes.io/zone': zone } },
+    metadata: { name, uid: `uid-${name}`, creationTimestamp: metaTime(T0), labels: { 'topology.kubernetes.io/region': 'r', 'topology.kubernetes.io/zone': zone } },
     spec: {},
-    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: rfc3339(at), lastTransitionTime: rfc3339(T0) }] },
+    status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: metaTime(at), lastTransitionTime: metaTime(T0) }] },
   };
 }
 const runningPod = (name: string, node: string): Pod => ({
@@ -78,7 +78,7 @@ describe('NodeLifecycleMonitor', () => {
     // the kubelet comes back: Ready again → taint removed at once
     c.alive.add('b1');
     const back = c.api.obj<Node>('nodes', 'b1')!;
-    back.status!.conditions = [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: rfc3339(c.clock.now()), lastTransitionTime: rfc3339(c.clock.now()) }];
+    back.status!.conditions = [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: metaTime(c.clock.now()), lastTransitionTime: metaTime(c.clock.now()) }];
     c.api.put('nodes', back);
     await c.run(5);
     expect(c.taints('b1')).toEqual([]);
@@ -133,7 +133,7 @@ describe('NodeLifecycleMonitor', () => {
 
   it('a node that never posted status gets NodeStatusNeverUpdated after the startup grace', async () => {
     const c = setup([['a1', 'a']]);
-    c.api.put('nodes', { metadata: { name: 'bare', uid: 'u', creationTimestamp: rfc3339(T0) }, spec: {} });
+    c.api.put('nodes', { metadata: { name: 'bare', uid: 'u', creationTimestamp: metaTime(T0) }, spec: {} });
     await c.run(60);
     expect(c.api.obj<Node>('nodes', 'bare')!.status?.conditions).toBeUndefined();
     await c.run(5);

@@ -2,10 +2,10 @@
 
 import { R } from '../../apiserver/api/resources.js';
 import { isConflict, isNotFound } from '../../apiserver/api/status.js';
+import { metaTime } from '../../apiserver/api/time.js';
 import type { Node, Pod, Taint } from '../../apiserver/api/types.js';
 import type { Client, EventRecorder } from '../runtime/index.js';
 import type { NodeCondition } from './health.js';
-import { rfc3339 } from './health.js';
 import { swapTaints } from './taints.js';
 
 /** The part of the client these writes use (tests pass a recording fake). */
@@ -27,7 +27,7 @@ export async function swapNodeTaints(client: WriteClient, name: string, add: Tai
       if (isNotFound(e)) return true;
       throw e;
     }
-    const taints = swapTaints(live.spec?.taints, add, remove, rfc3339(now));
+    const taints = swapTaints(live.spec?.taints, add, remove, metaTime(now));
     if (!taints) return true;
     try {
       await client.patch(R.nodes, undefined, name, 'merge', { metadata: { resourceVersion: live.metadata?.resourceVersion }, spec: { taints: taints.length ? taints : null } });
@@ -63,7 +63,7 @@ export async function patchPodCondition(client: WriteClient, pod: Pod, cond: Pod
   const old = pod.status?.conditions?.find((c) => c.type === cond.type);
   const same = old && old.status === cond.status && (cond.reason === undefined || old.reason === cond.reason) && (cond.message === undefined || old.message === cond.message);
   if (same && Object.keys(extraStatus).length === 0) return false;
-  const lastTransitionTime = old && old.status === cond.status ? old.lastTransitionTime : rfc3339(now);
+  const lastTransitionTime = old && old.status === cond.status ? old.lastTransitionTime : metaTime(now);
   const body = { metadata: { uid: pod.metadata?.uid }, status: { ...extraStatus, conditions: [{ ...cond, lastTransitionTime }] } };
   await client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', body, { subresource: 'status' });
   return true;

@@ -31,8 +31,6 @@ const CONTROLLER = 'podgc';
 /** A pod condition as upstream's PodGC writes it. */
 const ORPHANED = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' };
 
-const rfc3339 = metaTime;
-
 /**
  * Upstream PodGCController.gc, one pass over the caches, in upstream's order: gcTerminated, gcTerminating,
  * gcOrphaned, gcUnscheduledTerminating.
@@ -97,7 +95,7 @@ export class PodGC {
         const status: Record<string, unknown> = { phase: 'Failed' };
         if (condition) {
           const old = pod.status?.conditions?.find((c) => c.type === condition.type);
-          status.conditions = [{ ...condition, lastTransitionTime: old?.status === condition.status ? old.lastTransitionTime : rfc3339(clock.now()) }];
+          status.conditions = [{ ...condition, lastTransitionTime: old?.status === condition.status ? old.lastTransitionTime : metaTime(clock.now()) }];
         }
         await client.patch(R.pods, ns, name, 'strategic', { metadata: { uid: pod.metadata?.uid }, status }, { subresource: 'status' });
       }

@@ -2,7 +2,7 @@
 
 import { R } from '../../apiserver/api/resources.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
-import { sleep, type Runtime } from '../runtime/index.js';
+import { runPeriodically, type Runtime } from '../runtime/index.js';
 import { PodGC } from './gc.js';
 
 /** Tunables, named after kube-controller-manager's (durations in ms). */
@@ -23,17 +23,10 @@ export async function startPodGC(rt: Runtime, opts: PodGCOptions, signal: AbortS
   const nodes = rt.informer<Node>(R.nodes);
   const { client, clock, logger } = rt;
   const gc = new PodGC({ client, clock, logger, pods: () => pods.list(), nodes: () => nodes.list(), node: (n) => nodes.get(undefined, n) }, cfg);
-  const loop = async (): Promise<void> => {
-    try {
-      await Promise.all([pods.waitForSync(signal), nodes.waitForSync(signal)]);
-      while (!signal.aborted) {
-        await gc.gc().catch((err: unknown) => logger.error({ controller: 'podgc', err }, 'pod GC pass failed'));
-        await sleep(clock, periodMs, signal);
-      }
-    } catch {
-      // aborted
-    }
-  };
-  void loop();
+  void runPeriodically({
+    clock, periodMs, signal,
+    ready: Promise.all([pods.waitForSync(signal), nodes.waitForSync(signal)]),
+    onError: (err) => logger.error({ controller: 'podgc', err }, 'pod GC pass failed'),
+  }, () => gc.gc());
   logger.info({ controller: 'podgc', periodMs, ...cfg }, 'pod GC started');
 }

@@ -1,6 +1,7 @@
 // The public face of controllers/runtime: the client, watch, informers, work queue, controllers, events and clock.
 
 export { realClock, FakeClock, sleep, type Clock } from './clock.js';
+export { runPeriodically, type PeriodicOptions } from './periodic.js';
 export { loadKubeconfig, parseKubeconfig, defaultKubeconfigPath, type ClusterConfig } from './kubeconfig.js';
 export { Client, errorOf, type ClientOptions, type DeleteOptions, type ListOptions, type PatchType, type RawResponse, type WriteOptions } from './client.js';
 export { resourcePath, queryString } from './paths.js';

@@ -15,8 +15,6 @@ import type { NodeInfo, Snapshot } from './node-info.js';
 import { requiredNodeNames } from '../../apiserver/api/node-selector.js';
 import { SCORE_PLUGINS } from './scores/index.js';
 
-export type { Resources } from './resources.js';
-export { podRequests } from './resources.js';
 export type { NodeInfo, Snapshot } from './node-info.js';
 export { newNodeInfo, addPod, removePod, setNode } from './node-info.js';
 

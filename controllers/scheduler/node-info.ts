@@ -16,16 +16,13 @@ interface PodEntry {
 /**
  * The scheduler's view of one node (upstream framework.NodeInfo).
  *
- * Invariants: `requested`/`nonZeroRequested`/`usedPorts`/`affinityPods` always equal the aggregate over `pods`;
- * terminal (Succeeded/Failed) pods are never added; `generation` increases on every change.
+ * Invariants: `requested`/`nonZeroRequested`/`portCounts`/`affinityPods` always equal the aggregate over `pods`;
+ * terminal (Succeeded/Failed) pods are never added.
  */
 export interface NodeInfo {
   node: Node;
   pods: Pod[];
   requested: Resources;
-  /** usedPorts entries are `PROTOCOL/hostIP/hostPort`, hostIP defaulting to 0.0.0.0. */
-  usedPorts: Set<string>;
-  generation: number;
   /** Requests with the 100m / 200Mi defaults for containers without requests (scoring). */
   nonZeroRequested: Resources;
   allocatable: Resources;
@@ -41,7 +38,10 @@ export interface NodeInfo {
   /** Normalised image name → size in bytes (node.status.images). */
   imageSizes: Map<string, number>;
   entries: Map<string, PodEntry>;
-  /** Reference counts of exact port keys and of `PROTOCOL/*\/port` wildcards. */
+  /**
+   * Reference counts of the host ports in use, by exact key (`PROTOCOL/hostIP/hostPort`, hostIP defaulting to
+   * 0.0.0.0; upstream UsedPorts) and by `PROTOCOL/*\/port` wildcard.
+   */
   portCounts: Map<string, number>;
 }
 
@@ -86,7 +86,7 @@ export function portWildcard(key: string): string {
 /** A NodeInfo for a node with no pods. */
 export function newNodeInfo(node: Node): NodeInfo {
   const info: NodeInfo = {
-    node, pods: [], requested: emptyResources(), usedPorts: new Set(), generation: 0,
+    node, pods: [], requested: emptyResources(),
     nonZeroRequested: emptyResources(), allocatable: emptyResources(), allowedPodNumber: 0,
     affinityPods: [], requiredAntiAffinityPods: 0, antiAffinityKeys: new Map(), scoringAffinityPods: 0, imageSizes: new Map(), entries: new Map(), portCounts: new Map(),
   };
@@ -104,7 +104,6 @@ export function setNode(info: NodeInfo, node: Node): void {
   for (const img of node.status?.images ?? []) {
     for (const n of img.names ?? []) info.imageSizes.set(normalizedImageName(n), img.sizeBytes ?? 0);
   }
-  info.generation++;
 }
 
 function isTerminal(pod: Pod): boolean {
@@ -138,7 +137,6 @@ export function addPod(info: NodeInfo, pod: Pod): void {
   for (const p of entry.ports) {
     bump(info.portCounts, p, 1);
     bump(info.portCounts, portWildcard(p), 1);
-    info.usedPorts.add(p);
   }
   if (entry.affinity) {
     info.affinityPods.push(entry.affinity);
@@ -146,7 +144,6 @@ export function addPod(info: NodeInfo, pod: Pod): void {
     if (hasScoringTerms(entry.affinity)) info.scoringAffinityPods++;
     for (const t of entry.affinity.requiredAntiAffinity) bump(info.antiAffinityKeys, t.topologyKey, 1);
   }
-  info.generation++;
 }
 
 /** Removes the pod with the same uid; false when it was not on this node. */
@@ -160,7 +157,7 @@ export function removePod(info: NodeInfo, pod: Pod): boolean {
   addResources(info.requested, entry.requested, -1);
   addResources(info.nonZeroRequested, entry.nonZero, -1);
   for (const p of entry.ports) {
-    if (bump(info.portCounts, p, -1) === 0) info.usedPorts.delete(p);
+    bump(info.portCounts, p, -1);
     bump(info.portCounts, portWildcard(p), -1);
   }
   if (entry.affinity) {
@@ -170,6 +167,5 @@ export function removePod(info: NodeInfo, pod: Pod): boolean {
     if (hasScoringTerms(entry.affinity)) info.scoringAffinityPods--;
     for (const t of entry.affinity.requiredAntiAffinity) bump(info.antiAffinityKeys, t.topologyKey, -1);
   }
-  info.generation++;
   return true;
 }

@@ -66,6 +66,35 @@ describe('SchedulingQueue', () => {
     expect(q.sizes()).toEqual({ active: 1, backoff: 0, unschedulable: 1 });
   });
 
+  it('keeps priority order when pods leave or change in the middle of the active heap', async () => {
+    const q = new SchedulingQueue(new FakeClock(0));
+    for (let i = 0; i < 20; i++) q.add(`p${i}`, i % 5);
+    for (let i = 0; i < 20; i += 3) q.delete(`p${i}`);
+    q.add('p1', 100);
+    q.add('p4', -1);
+    const expected = Array.from({ length: 20 }, (_, i) => i)
+      .filter((i) => i % 3 !== 0)
+      .map((i) => ({ key: `p${i}`, priority: i === 1 ? 100 : i === 4 ? -1 : i % 5, i }))
+      .sort((x, y) => y.priority - x.priority || x.i - y.i)
+      .map((x) => x.key);
+    expect(await drain(q)).toEqual(expected);
+  });
+
+  it('a popped pod re-added stays popped; a failed active pod leaves the active heap', async () => {
+    const q = new SchedulingQueue(new FakeClock(0));
+    q.add('a', 0);
+    expect(await q.pop()).toBe('a');
+    q.add('a', 5);
+    expect(q.sizes()).toEqual({ active: 0, backoff: 0, unschedulable: 0 });
+    q.add('b', 0);
+    q.failed('b', 0);
+    expect(q.sizes()).toEqual({ active: 0, backoff: 0, unschedulable: 1 });
+    q.add('b', 0);
+    expect(q.sizes()).toEqual({ active: 0, backoff: 1, unschedulable: 0 });
+    q.delete('b');
+    expect(q.sizes()).toEqual({ active: 0, backoff: 0, unschedulable: 0 });
+  });
+
   it('delete forgets a pod wherever it is; close ends waiting pops', async () => {
     const q = new SchedulingQueue(new FakeClock(0));
     q.add('a', 0);

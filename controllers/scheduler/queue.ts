@@ -2,9 +2,15 @@
 
 import type { Clock } from '../runtime/index.js';
 
+/** Where a queued pod is: in the active heap, backing off, in the unschedulable pool, or popped (being scheduled). */
+type Location = 'active' | 'backoff' | 'unschedulable' | 'popped';
+
 /** A queued pod, by key (`namespace/name`). */
 interface Entry {
   key: string;
+  where: Location;
+  /** Its index in the active heap while `where` is 'active'. */
+  index: number;
   priority: number;
   /** When it (last) entered the active queue: FIFO among equal priorities. */
   seq: number;
@@ -26,7 +32,8 @@ export function backoffMs(attempts: number, initialMs = 1000, maxMs = 10_000): n
  * active, back-off or unschedulable; `pop` gives the highest priority first, then the earliest arrival; a pod that
  * failed goes to the unschedulable pool and returns (via back-off: 1 s doubling to 10 s per attempt) when the
  * cluster changes in a way that may help (`moveAllToActive`) or after 5 minutes (`flushUnschedulable`); a pod added
- * or updated while queued is not duplicated.
+ * or updated while queued is not duplicated. Each entry records where it is (and its heap index while active), so
+ * `add`, `delete` and `failed` touch only that part: O(log n) in the active heap.
  */
 export class SchedulingQueue {
   private readonly entries = new Map<string, Entry>();
@@ -45,11 +52,11 @@ export class SchedulingQueue {
     const e = this.entries.get(key);
     if (e) {
       e.priority = priority;
-      if (this.unschedulable.has(e)) this.moveToBackoffOrActive(e);
-      else if (this.active.includes(e)) this.heapify();
+      if (e.where === 'unschedulable') this.moveToBackoffOrActive(e);
+      else if (e.where === 'active') this.fix(e.index);
       return;
     }
-    const entry: Entry = { key, priority, seq: this.seq++, attempts: 0, backoffUntil: 0 };
+    const entry = this.newEntry(key, priority);
     this.entries.set(key, entry);
     this.pushActive(entry);
   }
@@ -59,30 +66,21 @@ export class SchedulingQueue {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
-    const i = this.active.indexOf(e);
-    if (i >= 0) {
-      this.active.splice(i, 1);
-      this.heapify();
-    }
-    this.backoff.delete(e);
-    this.unschedulable.delete(e);
-  }
-
-  /** Whether a pod is queued anywhere. */
-  has(key: string): boolean {
-    return this.entries.has(key);
+    this.detach(e);
   }
 
   /** The failed attempt of a popped pod: into the unschedulable pool (or straight to back-off when `retry`). */
   failed(key: string, priority: number, retry = false): void {
-    const e = this.entries.get(key) ?? { key, priority, seq: this.seq++, attempts: 0, backoffUntil: 0 };
+    const e = this.entries.get(key) ?? this.newEntry(key, priority);
     this.entries.set(key, e);
+    this.detach(e);
     e.priority = priority;
     e.attempts++;
     e.backoffUntil = this.clock.now() + backoffMs(e.attempts, this.opts.initialBackoffMs, this.opts.maxBackoffMs);
     if (retry) this.moveToBackoffOrActive(e);
     else {
       e.unschedulableSince = this.clock.now();
+      e.where = 'unschedulable';
       this.unschedulable.add(e);
     }
   }
@@ -119,14 +117,36 @@ export class SchedulingQueue {
     for (const w of this.waiters.splice(0)) w(undefined);
   }
 
+  private newEntry(key: string, priority: number): Entry {
+    return { key, where: 'popped', index: -1, priority, seq: this.seq++, attempts: 0, backoffUntil: 0 };
+  }
+
+  /** Takes an entry out of wherever it is (it is then 'popped': held by no part of the queue). */
+  private detach(e: Entry): void {
+    switch (e.where) {
+      case 'active':
+        this.removeActive(e.index);
+        break;
+      case 'backoff':
+        this.backoff.delete(e);
+        break;
+      case 'unschedulable':
+        this.unschedulable.delete(e);
+        break;
+      case 'popped':
+        break;
+    }
+    e.where = 'popped';
+  }
+
   private moveToBackoffOrActive(e: Entry): void {
-    this.unschedulable.delete(e);
+    this.detach(e);
     e.unschedulableSince = undefined;
     if (e.backoffUntil > this.clock.now()) {
+      e.where = 'backoff';
       this.backoff.add(e);
       this.armBackoff();
     } else {
-      this.backoff.delete(e);
       e.seq = this.seq++;
       this.pushActive(e);
     }
@@ -142,6 +162,7 @@ export class SchedulingQueue {
       for (const e of [...this.backoff]) {
         if (e.backoffUntil > now) continue;
         this.backoff.delete(e);
+        e.where = 'popped';
         e.seq = this.seq++;
         this.pushActive(e);
       }
@@ -155,34 +176,58 @@ export class SchedulingQueue {
       w(e.key);
       return;
     }
+    e.where = 'active';
+    e.index = this.active.length;
     this.active.push(e);
-    this.siftUp(this.active.length - 1);
+    this.siftUp(e.index);
   }
 
   private popActive(): Entry | undefined {
-    const a = this.active;
-    if (a.length === 0) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      this.siftDown(0);
-    }
+    if (this.active.length === 0) return undefined;
+    const top = this.active[0]!;
+    this.removeActive(0);
+    top.where = 'popped';
     return top;
+  }
+
+  /** Removes the heap element at `i`: the last element takes its place and is sifted to where it belongs. */
+  private removeActive(i: number): void {
+    const a = this.active;
+    const last = a.pop()!;
+    if (i < a.length) {
+      a[i] = last;
+      last.index = i;
+      this.fix(i);
+    }
+  }
+
+  /** Restores the heap order around `i` after its element changed. */
+  private fix(i: number): void {
+    if (!this.siftUp(i)) this.siftDown(i);
+  }
+
+  private swap(i: number, j: number): void {
+    const a = this.active;
+    [a[i], a[j]] = [a[j]!, a[i]!];
+    a[i]!.index = i;
+    a[j]!.index = j;
   }
 
   private less(x: Entry, y: Entry): boolean {
     return x.priority !== y.priority ? x.priority > y.priority : x.seq < y.seq;
   }
 
-  private siftUp(i: number): void {
+  /** Moves the element at `i` up while it sorts before its parent; true when it moved. */
+  private siftUp(i: number): boolean {
     const a = this.active;
+    const start = i;
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (!this.less(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
+      this.swap(i, p);
       i = p;
     }
+    return i !== start;
   }
 
   private siftDown(i: number): void {
@@ -194,12 +239,8 @@ export class SchedulingQueue {
       if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
       if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
       if (m === i) return;
-      [a[i], a[m]] = [a[m]!, a[i]!];
+      this.swap(i, m);
       i = m;
     }
-  }
-
-  private heapify(): void {
-    for (let i = (this.active.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 }

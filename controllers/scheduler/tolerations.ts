@@ -3,8 +3,6 @@
 import { tolerationsTolerate } from '../../apiserver/api/tolerations.js';
 import type { Taint, Toleration } from '../../apiserver/api/types.js';
 
-export { toleratesTaint, tolerationsTolerate } from '../../apiserver/api/tolerations.js';
-
 /** The first NoSchedule/NoExecute taint none of the tolerations tolerates (upstream FindMatchingUntoleratedTaint). */
 export function firstUntoleratedTaint(taints: readonly Taint[] | undefined, tols: readonly Toleration[]): Taint | undefined {
   for (const taint of taints ?? []) {

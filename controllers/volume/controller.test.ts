@@ -5,9 +5,9 @@ import { R, type ResourceInfo } from '../../apiserver/api/resources.js';
 import { alreadyExists, conflict, notFound } from '../../apiserver/api/status.js';
 import type { KObject } from '../../apiserver/api/types.js';
 import { FakeApi } from '../runtime/fake-api.test.support.js';
-import { Informer, type Client, type EventRecorder, type ObjectLike } from '../runtime/index.js';
+import { Informer, type Client, type EventRecorder, type ObjectLike, type Runtime } from '../runtime/index.js';
 import type { VolumeAction } from './actions.js';
-import { BY_CLAIM, BY_CLAIM_REF, BY_VOLUME_NAME, execute, reconcileClaim, reconcileVolume, type ExecDeps, type VolumeCaches } from './controller.js';
+import { BY_CLAIM, BY_CLAIM_REF, BY_VOLUME_NAME, execute, reconcileClaim, reconcileVolume, volumeCaches, type ExecDeps, type VolumeCaches } from './controller.js';
 import { claim, storageClass, volume } from './fixtures.test.support.js';
 import { claimNamesOf } from './protection.js';
 
@@ -154,3 +154,21 @@ describe('reconciles', () => {
 });
 
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } as unknown as ExecDeps['logger'];
+
+describe('volumeCaches', () => {
+  it('builds the informers and indexes once per runtime', () => {
+    const made: string[] = [];
+    const indexes: string[] = [];
+    const rt = {
+      informer: (r: ResourceInfo) => {
+        made.push(r.plural);
+        return { addIndex: (name: string) => indexes.push(name) };
+      },
+    } as unknown as Runtime;
+    const first = volumeCaches(rt);
+    expect(volumeCaches(rt)).toBe(first);
+    expect(made.sort()).toEqual(['persistentvolumeclaims', 'persistentvolumes', 'pods', 'storageclasses']);
+    expect(indexes.sort()).toEqual([BY_CLAIM, BY_VOLUME_NAME, BY_CLAIM_REF].sort());
+    expect(volumeCaches({ ...rt } as Runtime)).not.toBe(first);
+  });
+});

@@ -10,10 +10,8 @@ import type { Client, EventRecorder, Informer, Logger, Runtime } from '../runtim
 import type { VolumeAction } from './actions.js';
 import { syncClaim } from './claim.js';
 import { claimNamesOf, syncClaimProtection, syncVolumeProtection } from './protection.js';
-import { planDelete, planProvision, provisionedVolumeName } from './provision.js';
-import {
-  ANN_BETA_STORAGE_PROVISIONER, ANN_STORAGE_PROVISIONER, claimRefKey, type PersistentVolume, type PersistentVolumeClaim, type StorageClass,
-} from './util.js';
+import { planDelete, planProvision, provisionedVolumeName, requestedProvisioner } from './provision.js';
+import { claimKey, claimRefKey, type PersistentVolume, type PersistentVolumeClaim, type StorageClass } from './util.js';
 import { syncVolume } from './volume.js';
 
 /** The caches every volume controller reads. */
@@ -31,8 +29,16 @@ export const BY_CLAIM = 'volume.claims';
 /** Index of claims by the volume they name. */
 export const BY_VOLUME_NAME = 'volume.volumeName';
 
-/** The shared informers of claims, volumes, classes and pods, with the indexes the controllers look up. */
+/** The caches already built per runtime: the volume controllers of one process share their informers and indexes. */
+const cachesOf = new WeakMap<Runtime, VolumeCaches>();
+
+/**
+ * The shared informers of claims, volumes, classes and pods, with the indexes the controllers look up; built once per
+ * runtime, the same caches after.
+ */
 export function volumeCaches(rt: Runtime): VolumeCaches {
+  const built = cachesOf.get(rt);
+  if (built) return built;
   const caches: VolumeCaches = {
     claims: rt.informer<PersistentVolumeClaim>(R.persistentvolumeclaims),
     volumes: rt.informer<PersistentVolume>(R.persistentvolumes),
@@ -43,8 +49,9 @@ export function volumeCaches(rt: Runtime): VolumeCaches {
     const key = claimRefKey(pv);
     return key ? [key] : [];
   });
-  caches.pods.addIndex(BY_CLAIM, (pod) => claimNamesOf(pod).map((n) => `${pod.metadata?.namespace ?? ''}/${n}`));
+  caches.pods.addIndex(BY_CLAIM, claimKeysOfPod);
   caches.claims.addIndex(BY_VOLUME_NAME, (c) => (c.spec?.volumeName ? [c.spec.volumeName] : []));
+  cachesOf.set(rt, caches);
   return caches;
 }
 
@@ -107,9 +114,7 @@ export async function execute(deps: ExecDeps, actions: readonly VolumeAction[], 
         });
         break;
       case 'event': {
-        const annotations = a.on.metadata?.annotations ?? {};
-        const provisioner = annotations[ANN_STORAGE_PROVISIONER] ?? annotations[ANN_BETA_STORAGE_PROVISIONER] ?? '';
-        (a.source === 'provisioner' ? deps.provisionerRecorder(provisioner) : deps.recorder).event(a.on, a.eventType, a.reason, a.message);
+        (a.source === 'provisioner' ? deps.provisionerRecorder(requestedProvisioner(a.on) ?? '') : deps.recorder).event(a.on, a.eventType, a.reason, a.message);
         break;
       }
       case 'enqueueClaim':
@@ -195,7 +200,7 @@ export async function reconcileVolumeProtection(deps: ExecDeps, c: VolumeCaches,
 
 /** Keys of the claims that do not name a volume yet (what a new class or an Available volume may help). */
 export function unboundClaimKeys(c: VolumeCaches): string[] {
-  return c.claims.list().filter((pvc) => !pvc.spec?.volumeName).map((pvc) => `${pvc.metadata?.namespace ?? ''}/${pvc.metadata?.name ?? ''}`);
+  return c.claims.list().filter((pvc) => !pvc.spec?.volumeName).map(claimKey);
 }
 
 /** The claim keys a volume change concerns: the one it points at, those naming it, and (when it is free) every unbound one. */
@@ -203,14 +208,14 @@ export function claimKeysOfVolume(c: VolumeCaches, pv: PersistentVolume): string
   const keys = new Set<string>();
   const ref = claimRefKey(pv);
   if (ref) keys.add(ref);
-  for (const claim of c.claims.byIndex(BY_VOLUME_NAME, pv.metadata?.name ?? '')) keys.add(`${claim.metadata?.namespace ?? ''}/${claim.metadata?.name ?? ''}`);
+  for (const claim of c.claims.byIndex(BY_VOLUME_NAME, pv.metadata?.name ?? '')) keys.add(claimKey(claim));
   if (!pv.spec?.claimRef && pv.status?.phase === 'Available') for (const k of unboundClaimKeys(c)) keys.add(k);
   return [...keys];
 }
 
 /** The volume names a claim change concerns: the one it names and those whose claimRef points at it. */
 export function volumeNamesOfClaim(c: VolumeCaches, claim: PersistentVolumeClaim): string[] {
-  const names = new Set(c.volumes.byIndex(BY_CLAIM_REF, `${claim.metadata?.namespace ?? ''}/${claim.metadata?.name ?? ''}`).map((pv) => pv.metadata?.name ?? ''));
+  const names = new Set(c.volumes.byIndex(BY_CLAIM_REF, claimKey(claim)).map((pv) => pv.metadata?.name ?? ''));
   if (claim.spec?.volumeName) names.add(claim.spec.volumeName);
   return [...names];
 }

@@ -19,8 +19,8 @@ export function provisionedVolumeName(claim: PersistentVolumeClaim): string {
   return `pvc-${claim.metadata?.uid ?? ''}`;
 }
 
-/** The provisioner a claim asks for (the annotation the PV controller sets), if any. */
-function requestedProvisioner(claim: PersistentVolumeClaim): string | undefined {
+/** The provisioner a claim asks for (the annotation the PV controller sets, or its beta twin), if any. */
+export function requestedProvisioner(claim: { metadata?: { annotations?: Readonly<Record<string, string>> } }): string | undefined {
   const a = claim.metadata?.annotations ?? {};
   return a[ANN_STORAGE_PROVISIONER] ?? a[ANN_BETA_STORAGE_PROVISIONER];
 }

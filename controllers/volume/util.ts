@@ -102,7 +102,9 @@ export function findBestMatchForClaim(claim: PersistentVolumeClaim, volumes: rea
   for (const pv of volumes) {
     if (!checkAccessModes(claim, pv)) continue;
     const key = modesKey(pv);
-    groups.set(key, [...(groups.get(key) ?? []), pv]);
+    const group = groups.get(key);
+    if (group) group.push(pv);
+    else groups.set(key, [pv]);
   }
   const order = [...groups.keys()].sort((a, b) => a.split(',').length - b.split(',').length || (a < b ? -1 : a > b ? 1 : 0));
   for (const key of order) {

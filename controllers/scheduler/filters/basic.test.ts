@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Taint, Toleration } from '../../../apiserver/api/types.js';
 import { mkNode, mkPod, mkSnap, runFilter } from '../fixtures.test.support.js';
-import { toleratesTaint } from '../tolerations.js';
+import { toleratesTaint } from '../../../apiserver/api/tolerations.js';
 import { nodeName } from './node-name.js';
 import { nodePorts } from './node-ports.js';
 import { nodeResourcesFit } from './node-resources-fit.js';

@@ -2,7 +2,7 @@
 
 import type { FilterPlugin } from '../cycle.js';
 import { reject } from '../cycle.js';
-import { tolerationsTolerate } from '../tolerations.js';
+import { tolerationsTolerate } from '../../../apiserver/api/tolerations.js';
 
 /** Upstream nodeunschedulable.ErrReasonUnschedulable. */
 export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';

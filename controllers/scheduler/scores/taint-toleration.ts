@@ -1,7 +1,7 @@
 // Score TaintToleration (weight 3): fewer untolerated PreferNoSchedule taints is better.
 
 import type { ScorePlugin } from '../cycle.js';
-import { tolerationsTolerate } from '../tolerations.js';
+import { tolerationsTolerate } from '../../../apiserver/api/tolerations.js';
 import { defaultNormalize } from './normalize.js';
 
 /**
