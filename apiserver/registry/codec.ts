@@ -1,5 +1,6 @@
 // Object ⇄ stored bytes: JSON without resourceVersion (always derived from the storage revision), serialized once.
 
+import { escapeHTML } from '../api/html-escape.js';
 import type { KObject } from '../api/types.js';
 
 /** The JSON text each encoded object was stored as (without resourceVersion), so responses need no second stringify. */
@@ -22,19 +23,6 @@ export function encodeText(obj: KObject): string {
   text = escapeHTML(text);
   storedText.set(obj, text);
   return text;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-const HTML_CHARS = /[<>&\u2028\u2029]/g;
-
-/**
- * Go's encoding/json escaping, which upstream's serializer keeps on (json.Encoder's EscapeHTML): `<`, `>`, `&`,
- * U+2028 and U+2029 are written as \u escapes. The bytes then match what clients compute with Go (kubectl compares
- * ControllerRevision data byte for byte before a rollback). The same JSON value either way.
- */
-function escapeHTML(text: string): string {
-  HTML_CHARS.lastIndex = 0;
-  return HTML_CHARS.test(text) ? text.replace(HTML_CHARS, (c) => HTML_ESCAPES[c] ?? c) : text;
 }
 
 /** True when the object's first keys are apiVersion, kind, metadata (the registry builds objects that way). */

@@ -2,7 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, DaemonSet, Pod } from '../../apiserver/api/types.js';
-import { isPodAvailable, HASH_LABEL } from './util.js';
+import { CONTROLLER_REVISION_HASH_LABEL } from '../history/index.js';
+import { isPodAvailable } from './util.js';
 import { syncDaemonSet } from './controller.js';
 import type { DaemonSetDeps } from './deps.js';
 import { daemonSet, FakeCluster, node } from './fake.test.support.js';
@@ -51,10 +52,10 @@ describe('syncDaemonSet', () => {
     expect(pods.map((p) => p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0]).sort()).toEqual(['n1', 'n2', 'n3']);
     const [cr] = revisions(c);
     expect(cr).toMatchObject({ revision: 1, metadata: { labels: { app: 'd' }, ownerReferences: [{ kind: 'DaemonSet', name: 'd', controller: true, blockOwnerDeletion: true }] } });
-    const hash = cr!.metadata!.labels![HASH_LABEL]!;
+    const hash = cr!.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL]!;
     expect(cr!.metadata!.name).toBe(`d-${hash}`);
     expect(cr!.metadata!.annotations).toEqual({ 'deprecated.daemonset.template.generation': '1' });
-    for (const p of pods) expect(p.metadata).toMatchObject({ generateName: 'd-', labels: { app: 'd', [HASH_LABEL]: hash, 'pod-template-generation': '1' } });
+    for (const p of pods) expect(p.metadata).toMatchObject({ generateName: 'd-', labels: { app: 'd', [CONTROLLER_REVISION_HASH_LABEL]: hash, 'pod-template-generation': '1' } });
     expect(c.events.filter((e) => e.reason === 'SuccessfulCreate')).toHaveLength(3);
     expect(current(c).status).toEqual({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberMisscheduled: 0, numberReady: 0, updatedNumberScheduled: 3, numberUnavailable: 3, observedGeneration: 1 });
     c.runPods();
@@ -101,13 +102,13 @@ describe('syncDaemonSet', () => {
   it('rolls a template change through with at most one node unavailable (edge case 11)', async () => {
     const { c, deps } = setup();
     await converge(c, deps);
-    const firstHash = revisions(c)[0]!.metadata!.labels![HASH_LABEL];
+    const firstHash = revisions(c)[0]!.metadata!.labels![CONTROLLER_REVISION_HASH_LABEL];
     setImage(c, 'img:2');
     await converge(c, deps, () => {
       const available = live(c).filter((p) => isPodAvailable(p, 0, c.clock.now())).length;
       expect(available).toBeGreaterThanOrEqual(2);
     });
-    const hashes = new Set(live(c).map((p) => p.metadata?.labels?.[HASH_LABEL]));
+    const hashes = new Set(live(c).map((p) => p.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL]));
     expect(hashes.size).toBe(1);
     expect(hashes.has(firstHash)).toBe(false);
     expect(live(c)).toHaveLength(3);
@@ -126,7 +127,7 @@ describe('syncDaemonSet', () => {
       sawTwoOnANode ||= pods.length > 3;
     });
     expect(sawTwoOnANode).toBe(true);
-    expect(new Set(live(c).map((p) => p.metadata?.labels?.[HASH_LABEL])).size).toBe(1);
+    expect(new Set(live(c).map((p) => p.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL])).size).toBe(1);
   });
 
   it('renumbers the revision a rollback reuses and keeps revisionHistoryLimit (edge cases 16, 18)', async () => {
@@ -163,6 +164,22 @@ describe('syncDaemonSet', () => {
     const names = revisions(c).map((r) => r.metadata?.name);
     expect(names).toHaveLength(2);
     expect(new Set(names).size).toBe(2);
+  });
+
+  it('keeps the highest of several revisions with the current data: relabels each pod once, deletes the others', async () => {
+    const { c, deps } = setup(2);
+    await converge(c, deps);
+    const [first] = revisions(c);
+    const copy = (name: string, revision: number): ControllerRevision => ({ ...first!, metadata: { ...first!.metadata, name, uid: undefined, labels: { ...first!.metadata?.labels, [CONTROLLER_REVISION_HASH_LABEL]: name } }, revision });
+    c.put('controllerrevisions', copy('d-dup1', 5));
+    c.put('controllerrevisions', copy('d-dup2', 6));
+    c.freezeCache(); // the pods read stay stale: reading them once per duplicate would patch them twice
+    await syncDaemonSet(deps, KEY);
+    const patched = c.writes('patch', 'pods');
+    expect(patched.map((a) => a.name).sort()).toEqual(live(c).map((p) => p.metadata?.name).sort());
+    expect(patched.map((a) => a.body)).toEqual([{ metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: 'd-dup2' } } }, { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: 'd-dup2' } } }]);
+    expect(c.writes('delete', 'controllerrevisions').map((a) => a.name).sort()).toEqual([first!.metadata!.name, 'd-dup1'].sort());
+    expect(revisions(c).map((r) => r.metadata?.name)).toEqual(['d-dup2']);
   });
 
   it('adopts a matching orphan instead of creating, and releases a pod whose labels stop matching', async () => {

@@ -1,9 +1,9 @@
 // The DaemonSet controller: syncDaemonSet (history, manage, rolling update, clean-up, status) and its sync loop.
 
-import { isEverything, matches, selectorFromLabelSelector } from '../../apiserver/api/labels.js';
+import { isEverything, selectorFromLabelSelector } from '../../apiserver/api/labels.js';
 import { R } from '../../apiserver/api/resources.js';
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
-import { controllerOf } from '../history/index.js';
+import { claim } from '../history/index.js';
 import { keyOf, splitKey, type Controller, type ReconcileResult, type Runtime } from '../runtime/index.js';
 import { Backoff } from './backoff.js';
 import { getDaemonPods } from './claim.js';
@@ -20,9 +20,7 @@ const minMs = (a: number | undefined, b: number | undefined): number | undefined
 
 /** The pods in the cache that `ds` controls and selects (no adoption: for status). */
 export function ownedPods(deps: DaemonSetDeps, ds: DaemonSet): Pod[] {
-  const uid = ds.metadata?.uid;
-  const selector = selectorFromLabelSelector(ds.spec?.selector);
-  return deps.pods.list(ds.metadata?.namespace ?? '').filter((p) => controllerOf(p)?.uid === uid && matches(selector, p.metadata?.labels));
+  return claim(ds, selectorFromLabelSelector(ds.spec?.selector), deps.pods.list(ds.metadata?.namespace ?? '')).owned;
 }
 
 /** Writes the plan: its events, then its creates and deletes (podsToDelete are names of `pods`). */

@@ -1,12 +1,11 @@
 // A DaemonSet's ControllerRevisions (upstream constructHistory, snapshot, dedupCurHistories, cleanupHistory).
 
 import { R } from '../../apiserver/api/resources.js';
-import { isAlreadyExists, isNotFound } from '../../apiserver/api/status.js';
 import type { ControllerRevision, DaemonSet, Pod } from '../../apiserver/api/types.js';
-import { daemonSetHash, dataOf, maxRevision, newRevision, revisionData, revisionName, revisionsToDelete } from '../history/index.js';
+import { CONTROLLER_REVISION_HASH_LABEL, createRevision, daemonSetHash, dataOf, deleteRevisions, maxRevision, newRevision, revisionData, revisionsToDelete } from '../history/index.js';
 import { controlledHistories, getDaemonPods } from './claim.js';
 import type { DaemonSetDeps } from './deps.js';
-import { HASH_LABEL, targetNodeName } from './util.js';
+import { targetNodeName } from './util.js';
 
 /** The current revision and the others. */
 export interface History {
@@ -15,13 +14,13 @@ export interface History {
 }
 
 /** The hash a revision carries in its label. */
-export const hashOf = (cr: ControllerRevision): string => cr.metadata?.labels?.[HASH_LABEL] ?? '';
+export const hashOf = (cr: ControllerRevision): string => cr.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
 
 /** Labels a revision made before hash labels existed with its own name (upstream: no hash is recomputed). */
 async function ensureHashLabel(deps: DaemonSetDeps, cr: ControllerRevision): Promise<ControllerRevision> {
-  if (cr.metadata?.labels?.[HASH_LABEL] !== undefined) return cr;
+  if (cr.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] !== undefined) return cr;
   const toUpdate = structuredClone(cr);
-  toUpdate.metadata = { ...toUpdate.metadata, labels: { ...(toUpdate.metadata?.labels ?? {}), [HASH_LABEL]: toUpdate.metadata?.name ?? '' } };
+  toUpdate.metadata = { ...toUpdate.metadata, labels: { ...(toUpdate.metadata?.labels ?? {}), [CONTROLLER_REVISION_HASH_LABEL]: toUpdate.metadata?.name ?? '' } };
   return deps.client.update<ControllerRevision>(R.controllerrevisions, toUpdate);
 }
 
@@ -36,24 +35,19 @@ async function ensureHashLabel(deps: DaemonSetDeps, cr: ControllerRevision): Pro
 async function snapshot(deps: DaemonSetDeps, ds: DaemonSet, data: string, revision: number): Promise<ControllerRevision> {
   const collisionCount = ds.status?.collisionCount ?? undefined;
   const hash = daemonSetHash(data, collisionCount);
-  const cr = newRevision({ owner: ds, kind: 'DaemonSet', data, hash, revision, hashLabel: HASH_LABEL });
-  try {
-    return await deps.client.create<ControllerRevision>(R.controllerrevisions, cr);
-  } catch (e) {
-    if (!isAlreadyExists(e)) throw e;
-    const ns = ds.metadata?.namespace;
-    const existing = await deps.client.get<ControllerRevision>(R.controllerrevisions, ns, revisionName(ds.metadata?.name ?? '', hash));
-    if (dataOf(existing) === data) return existing;
-    const current = await deps.client.get<DaemonSet>(R.daemonsets, ns, ds.metadata?.name ?? '');
-    const now = current.status?.collisionCount ?? undefined;
-    if (now !== collisionCount) {
-      throw new Error(`found a stale collision count (${collisionCount}, expected ${now}) of DaemonSet "${ds.metadata?.name}" while processing; will retry until it is updated`);
-    }
-    const bumped = { ...current, status: { ...(current.status ?? {}), collisionCount: (now ?? 0) + 1 } } as DaemonSet;
-    await deps.client.update(R.daemonsets, bumped, { subresource: 'status' });
-    deps.logger.info({ controller: 'daemonset', key: `${ns}/${ds.metadata?.name}`, collisionCount: (now ?? 0) + 1 }, 'found a hash collision; bumping collisionCount');
-    throw e;
+  const cr = newRevision({ owner: ds, kind: 'DaemonSet', data, hash, revision, hashLabel: CONTROLLER_REVISION_HASH_LABEL });
+  const made = await createRevision(deps.client, cr, data);
+  if (made.kind !== 'collision') return made.revision;
+  const ns = ds.metadata?.namespace;
+  const current = await deps.client.get<DaemonSet>(R.daemonsets, ns, ds.metadata?.name ?? '');
+  const now = current.status?.collisionCount ?? undefined;
+  if (now !== collisionCount) {
+    throw new Error(`found a stale collision count (${collisionCount}, expected ${now}) of DaemonSet "${ds.metadata?.name}" while processing; will retry until it is updated`);
   }
+  const bumped = { ...current, status: { ...(current.status ?? {}), collisionCount: (now ?? 0) + 1 } } as DaemonSet;
+  await deps.client.update(R.daemonsets, bumped, { subresource: 'status' });
+  deps.logger.info({ controller: 'daemonset', key: `${ns}/${ds.metadata?.name}`, collisionCount: (now ?? 0) + 1 }, 'found a hash collision; bumping collisionCount');
+  throw made.error;
 }
 
 /**
@@ -65,22 +59,12 @@ async function dedupCurHistories(deps: DaemonSetDeps, ds: DaemonSet, current: Co
   let keep = current[0]!;
   for (const cr of current) if (cr.revision >= keep.revision) keep = cr;
   const keepHash = hashOf(keep);
-  for (const cr of current) {
-    if (cr.metadata?.name === keep.metadata?.name) continue;
-    const pods = await getDaemonPods(deps, ds);
-    const stale = pods.filter((p) => p.metadata?.labels?.[HASH_LABEL] !== keepHash);
-    await Promise.all(stale.map((p) => deps.client.patch(R.pods, p.metadata?.namespace, p.metadata?.name ?? '', 'strategic', { metadata: { labels: { [HASH_LABEL]: keepHash } } })));
-    await deleteRevision(deps, cr);
-  }
+  // Upstream reads the daemon pods once per duplicate; one read relabels each stale pod once, then all duplicates go.
+  const pods = await getDaemonPods(deps, ds);
+  const stale = pods.filter((p) => p.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] !== keepHash);
+  await Promise.all(stale.map((p) => deps.client.patch(R.pods, p.metadata?.namespace, p.metadata?.name ?? '', 'strategic', { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: keepHash } } })));
+  await deleteRevisions(deps.client, current.filter((cr) => cr.metadata?.name !== keep.metadata?.name));
   return keep;
-}
-
-async function deleteRevision(deps: DaemonSetDeps, cr: ControllerRevision): Promise<void> {
-  try {
-    await deps.client.delete(R.controllerrevisions, cr.metadata?.namespace, cr.metadata?.name ?? '');
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-  }
 }
 
 /**
@@ -117,8 +101,8 @@ export async function cleanupHistory(deps: DaemonSetDeps, ds: DaemonSet, old: re
   if (old.length <= limit) return;
   const live = new Set<string>();
   for (const p of pods) {
-    const h = p.metadata?.labels?.[HASH_LABEL];
+    const h = p.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL];
     if (h && targetNodeName(p) !== undefined) live.add(h);
   }
-  for (const cr of revisionsToDelete(old, limit, (c) => live.has(hashOf(c)))) await deleteRevision(deps, cr);
+  await deleteRevisions(deps.client, revisionsToDelete(old, limit, (c) => live.has(hashOf(c))));
 }

@@ -1,10 +1,11 @@
 // The per-node plan of the DaemonSet controller (upstream manage / podsShouldBeOnNode): which nodes need a daemon pod, which pods go.
 
 import type { DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
+import { CONTROLLER_REVISION_HASH_LABEL } from '../history/index.js';
 import type { Backoff } from './backoff.js';
 import {
   allowsSurge, byCreationTimestampAndPhase, isPodAvailable, isPodReady, isPodTerminal, isTerminating, nodeShouldRunDaemonPod,
-  placementOf, targetNodeName, HASH_LABEL,
+  placementOf, targetNodeName,
 } from './util.js';
 
 /** An event the plan asks the controller to record on the DaemonSet. */
@@ -90,7 +91,7 @@ function pruneSurge(ctx: ManageContext, running: Pod[], plan: Plan): void {
   let oldestNew: Pod | undefined;
   let oldestOld: Pod | undefined;
   for (const pod of [...running].sort(byCreationTimestampAndPhase)) {
-    const isNew = pod.metadata?.labels?.[HASH_LABEL] === ctx.hash;
+    const isNew = pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] === ctx.hash;
     if (isNew && !oldestNew) oldestNew = pod;
     else if (!isNew && !oldestOld) oldestOld = pod;
     else plan.podsToDelete.push(pod.metadata?.name ?? '');

@@ -3,16 +3,13 @@
 import { nodeSelectorMatches, parseNodeSelector, type NodeSelectorMatcher } from '../../apiserver/api/node-selector.js';
 import { tolerationsTolerate } from '../../apiserver/api/tolerations.js';
 import { olderFirst } from '../../apiserver/api/time.js';
-import type { DaemonSet, Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../apiserver/api/types.js';
+import type { DaemonSet, Mutable, Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../apiserver/api/types.js';
+import { CONTROLLER_REVISION_HASH_LABEL } from '../history/index.js';
 
-/** The label carrying a daemon pod's (and a revision's) template hash. */
-export const HASH_LABEL = 'controller-revision-hash';
 /** The label carrying the template generation a daemon pod was made from. */
 export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 /** The DaemonSet annotation the API server keeps the template generation in. */
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The tolerations every daemon pod gets (upstream AddOrUpdateDaemonPodTolerations), in upstream's order. */
 const DAEMON_TOLERATIONS: readonly Toleration[] = [
@@ -136,7 +133,7 @@ export function createPodTemplate(template: PodTemplateSpec | undefined, generat
   const meta = { ...(t.metadata ?? {}) } as Mutable<NonNullable<PodTemplateSpec['metadata']>>;
   const labels: Record<string, string> = { ...(meta.labels ?? {}) };
   if (generation !== undefined) labels[TEMPLATE_GENERATION_LABEL] = generation;
-  if (hash) labels[HASH_LABEL] = hash;
+  if (hash) labels[CONTROLLER_REVISION_HASH_LABEL] = hash;
   meta.labels = labels;
   t.metadata = meta;
   return t;
@@ -212,7 +209,7 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): 
  */
 export function isPodUpdated(pod: Pod, hash: string, generation: string | undefined): boolean {
   const labels = pod.metadata?.labels ?? {};
-  return (hash !== '' && labels[HASH_LABEL] === hash) || (generation !== undefined && labels[TEMPLATE_GENERATION_LABEL] === generation);
+  return (hash !== '' && labels[CONTROLLER_REVISION_HASH_LABEL] === hash) || (generation !== undefined && labels[TEMPLATE_GENERATION_LABEL] === generation);
 }
 
 /** Succeeded or Failed. */

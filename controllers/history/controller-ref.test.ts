@@ -1,10 +1,12 @@
-// canAdoptOnce: one live read of the owner per sync, refusing an owner that was replaced or is being deleted.
+// canAdoptOnce: one live read of the owner per sync, refusing an owner that was replaced or is being deleted;
+// applyClaim: the release and adopt patches of a claim, and the errors they may ignore; controllerRef.
 
 import { describe, expect, it } from 'vitest';
 import { R } from '../../apiserver/api/resources.js';
-import type { DaemonSet } from '../../apiserver/api/types.js';
+import { conflict, invalid, notFound } from '../../apiserver/api/status.js';
+import type { DaemonSet, OwnerReference, Pod } from '../../apiserver/api/types.js';
 import type { Client } from '../runtime/index.js';
-import { canAdoptOnce } from './controller-ref.js';
+import { applyClaim, canAdoptOnce, controllerRef, type Claim } from './controller-ref.js';
 
 const cached: DaemonSet = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { namespace: 'ns', name: 'ds', uid: 'u1' } } as DaemonSet;
 
@@ -37,5 +39,55 @@ describe('canAdoptOnce', () => {
       throw new Error('connection refused');
     });
     await expect(canAdoptOnce(c.client, R.daemonsets, cached, 'DaemonSet')()).rejects.toThrow("can't recheck DeletionTimestamp: connection refused");
+  });
+});
+
+describe('applyClaim', () => {
+  const pod = (name: string, refs: OwnerReference[] = []): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'ns', name, uid: `p-${name}`, ownerReferences: refs } });
+  const qr = { group: '', resource: 'pods' };
+
+  /** A client whose patch answers with `answer(name)` (an error is thrown), recording the patched names in order. */
+  function patcher(answer: (name: string) => Error | undefined): { client: Client; patched: string[] } {
+    const patched: string[] = [];
+    const patch = async (_r: unknown, _ns: string, name: string, _type: string, body: { metadata: object }): Promise<Pod> => {
+      patched.push(name);
+      const err = answer(name);
+      if (err) throw err;
+      return { ...pod(name), metadata: { ...pod(name).metadata, ...body.metadata, uid: `p-${name}` } } as Pod;
+    };
+    return { client: { patch } as unknown as Client, patched };
+  }
+
+  const c: Claim<Pod> = { owned: [pod('kept')], adopt: [pod('orphan'), pod('gone')], release: [pod('stray'), pod('changed'), pod('vanished')] };
+  const errors: Record<string, Error> = {
+    gone: notFound(qr, 'gone'),
+    changed: invalid('Pod', '', 'changed', []),
+    vanished: notFound(qr, 'vanished'),
+  };
+
+  it('releases first (NotFound and Invalid ignored), then adopts after canAdopt (NotFound ignored): owned + adopted', async () => {
+    const p = patcher((n) => errors[n]);
+    let checks = 0;
+    const out = await applyClaim(p.client, R.pods, cached, 'DaemonSet', c, async () => void checks++);
+    expect(p.patched).toEqual(['stray', 'changed', 'vanished', 'orphan', 'gone']);
+    expect(out.map((o) => o.metadata?.name)).toEqual(['kept', 'orphan']);
+    expect(out[1]?.metadata?.ownerReferences).toEqual([controllerRef(cached, 'DaemonSet')]);
+    expect(checks).toBe(2);
+  });
+
+  it('throws other errors, and adopts nothing when canAdopt refuses', async () => {
+    await expect(applyClaim(patcher((n) => (n === 'orphan' ? notFound(qr, n) : undefined)).client, R.pods, cached, 'DaemonSet', { ...c, release: [] }, async () => undefined)).resolves.toHaveLength(2);
+    await expect(applyClaim(patcher(() => conflict(qr, 'x')).client, R.pods, cached, 'DaemonSet', c, async () => undefined)).rejects.toThrow('the object has been modified');
+    await expect(applyClaim(patcher(() => invalid('Pod', '', 'x', [])).client, R.pods, cached, 'DaemonSet', { ...c, release: [] }, async () => undefined)).rejects.toThrow();
+    const p = patcher(() => undefined);
+    await expect(applyClaim(p.client, R.pods, cached, 'DaemonSet', c, async () => Promise.reject(new Error('has just been deleted')))).rejects.toThrow('has just been deleted');
+    expect(p.patched).toEqual(['stray', 'changed', 'vanished']);
+  });
+});
+
+describe('controllerRef', () => {
+  it('points at an apps/v1 owner, or a v1 Pod', () => {
+    expect(controllerRef(cached, 'DaemonSet')).toEqual({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ds', uid: 'u1', controller: true, blockOwnerDeletion: true });
+    expect(controllerRef({ metadata: { name: 'web-0', uid: 'p1' } }, 'Pod')).toEqual({ apiVersion: 'v1', kind: 'Pod', name: 'web-0', uid: 'p1', controller: true, blockOwnerDeletion: true });
   });
 });

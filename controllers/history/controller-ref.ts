@@ -3,24 +3,27 @@
 import type { DaemonSet, ObjectMeta, OwnerReference, StatefulSet } from '../../apiserver/api/types.js';
 import { matches, type Selector } from '../../apiserver/api/labels.js';
 import type { ResourceInfo } from '../../apiserver/api/resources.js';
+import { isInvalid, isNotFound } from '../../apiserver/api/status.js';
 import type { Client } from '../runtime/index.js';
 
 /** The owner kinds whose history this module keeps. */
 export type OwnerKind = 'DaemonSet' | 'StatefulSet';
 
-/** `metav1.NewControllerRef`: apps/v1, the owner's name and uid, controller and blockOwnerDeletion true. */
-export function controllerRef(owner: DaemonSet | StatefulSet, kind: OwnerKind): OwnerReference {
-  return { apiVersion: 'apps/v1', kind, name: owner.metadata?.name ?? '', uid: owner.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true };
+/** The kinds a controller reference here points at: the history owners, and a Pod (StatefulSet claim retention). */
+export type RefKind = OwnerKind | 'Pod';
+
+/**
+ * `metav1.NewControllerRef`: the kind's group version (apps/v1, v1 for a Pod), the owner's name and uid, controller
+ * and blockOwnerDeletion true.
+ */
+export function controllerRef(owner: { metadata?: ObjectMeta }, kind: RefKind): OwnerReference {
+  const apiVersion = kind === 'Pod' ? 'v1' : 'apps/v1';
+  return { apiVersion, kind, name: owner.metadata?.name ?? '', uid: owner.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true };
 }
 
 /** The controller reference of an object, if any. */
 export function controllerOf(obj: { metadata?: ObjectMeta }): OwnerReference | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
-}
-
-/** Whether `obj` is controlled by the object with `uid`. */
-export function isControlledBy(obj: { metadata?: ObjectMeta }, uid: string | undefined): boolean {
-  return uid !== undefined && controllerOf(obj)?.uid === uid;
 }
 
 /** What a claim decided: objects the owner controls and keeps, orphans to adopt, owned objects to release. */
@@ -87,4 +90,43 @@ export function canAdoptOnce(client: Client, r: ResourceInfo, owner: DaemonSet |
     if (fresh.metadata?.uid !== owner.metadata?.uid) throw new Error(`original ${kind} ${ns}/${name} is gone: got uid ${fresh.metadata?.uid}, wanted ${owner.metadata?.uid}`);
     if (fresh.metadata?.deletionTimestamp) throw new Error(`${ns}/${name} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
   })());
+}
+
+type Owned = { metadata?: ObjectMeta };
+
+/** Sends a strategic merge patch of `obj`; an error `ignore` accepts (the object went away…) gives undefined. */
+async function patchRef<T>(client: Client, r: ResourceInfo, obj: Owned, body: object, ignore: (e: unknown) => boolean): Promise<T | undefined> {
+  try {
+    return await client.patch<T>(r, obj.metadata?.namespace, obj.metadata?.name ?? '', 'strategic', body);
+  } catch (e) {
+    if (ignore(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Release errors upstream ignores (ReleasePod / ReleaseControllerRevision): the object is gone, or its uid changed. */
+const releaseGone = (e: unknown): boolean => isNotFound(e) || isInvalid(e);
+
+/**
+ * Writes a claim (upstream ClaimObject's adopt and release): first the release patches, one at a time, ignoring
+ * NotFound and Invalid; then, for each orphan, `canAdopt()` (a canAdoptOnce check, so one live read) and the adopt
+ * patch, one at a time, ignoring NotFound. The result is the owned objects, then the adopted ones as patched (an
+ * orphan that vanished is left out). The first other error stops the writes and is thrown.
+ */
+export async function applyClaim<T extends Owned>(
+  client: Client,
+  r: ResourceInfo,
+  owner: DaemonSet | StatefulSet,
+  kind: OwnerKind,
+  c: Claim<T>,
+  canAdopt: () => Promise<void>,
+): Promise<T[]> {
+  for (const o of c.release) await patchRef<T>(client, r, o, releasePatch(owner, o), releaseGone);
+  const out = [...c.owned];
+  for (const o of c.adopt) {
+    await canAdopt();
+    const adopted = await patchRef<T>(client, r, o, adoptPatch(owner, kind, o), isNotFound);
+    if (adopted !== undefined) out.push(adopted);
+  }
+  return out;
 }

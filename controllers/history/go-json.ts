@@ -1,5 +1,6 @@
 // ControllerRevision data as the real controllers write it: Go's JSON of the typed, defaulted pod template.
 
+import { escapeHTML } from '../../apiserver/api/html-escape.js';
 import { isPlainObject } from '../../apiserver/api/types.js';
 
 // Assumptions / Invariants: upstream builds revision data by encoding the typed object, decoding it into a map and
@@ -7,11 +8,9 @@ import { isPlainObject } from '../../apiserver/api/types.js';
 // keys, and HTML-escapes `<`, `>`, `&` (and U+2028/U+2029). kubectl's `rollout undo` computes the same bytes from
 // the live object and compares them byte for byte, so these rules decide whether it prints "skipped rollback".
 
-const ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-
 /** Go's `json.Marshal` of a JSON value whose maps are Go maps: compact, keys sorted at every level, `<>&` escaped. */
 export function goJSON(v: unknown): string {
-  return JSON.stringify(sortKeys(v)).replace(/[<>&\u2028\u2029]/g, (c) => ESCAPES[c] ?? c);
+  return escapeHTML(JSON.stringify(sortKeys(v)));
 }
 
 function sortKeys(v: unknown): unknown {

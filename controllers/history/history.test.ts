@@ -1,9 +1,14 @@
-// The shared revision machinery: Go-shaped data bytes, hashes, revision objects, clean-up and claims.
+// The shared revision machinery: Go-shaped data bytes, hashes, revision objects, their writes, clean-up and claims.
 
 import { describe, expect, it } from 'vitest';
 import type { ControllerRevision, DaemonSet, Pod } from '../../apiserver/api/types.js';
 import { selectorFromLabelSelector } from '../../apiserver/api/labels.js';
-import { adoptPatch, canonicalTemplate, claim, daemonSetHash, dataOf, fnv1, fnv1a, goJSON, maxRevision, newRevision, releasePatch, revisionData, revisionsToDelete, safeEncode, sortRevisions, statefulSetHash, templateOf } from './index.js';
+import { alreadyExists, conflict, isAlreadyExists, notFound } from '../../apiserver/api/status.js';
+import type { Client } from '../runtime/index.js';
+import {
+  adoptPatch, canonicalTemplate, claim, CONTROLLER_REVISION_HASH_LABEL, createRevision, daemonSetHash, dataOf, deleteRevisions, fnv1, fnv1a, goJSON,
+  maxRevision, newRevision, releasePatch, revisionData, revisionsToDelete, safeEncode, sortRevisions, statefulSetHash, templateOf,
+} from './index.js';
 
 const enc = new TextEncoder();
 
@@ -62,6 +67,7 @@ describe('revision data', () => {
       spec: { initContainers: [{ name: 'i', image: 'x', resources: {} }], containers: [{ name: 'c', image: 'y', resources: { limits: { cpu: '1' } } }] },
     });
     expect(goJSON({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
+    expect(goJSON({ cmd: 'a && b > c < d\u2028' })).toBe('{"cmd":"a \\u0026\\u0026 b \\u003e c \\u003c d\\u2028"}');
   });
 
   it('templateOf returns the stored template without the directive', () => {
@@ -137,6 +143,56 @@ describe('revisions', () => {
   ])('history clean-up: %s', (_n, limit, live, expected) => {
     const old = [cr('r4', 4), cr('r2', 2), cr('r1', 1), cr('r3', 3)];
     expect(revisionsToDelete(old, limit, (r) => live.includes(r.metadata!.name!)).map((r) => r.metadata?.name)).toEqual(expected);
+  });
+});
+
+describe('revision writes', () => {
+  const qr = { group: 'apps', resource: 'controllerrevisions' };
+  const rev = (name: string, data: object): ControllerRevision => ({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { namespace: 'ns', name }, data, revision: 1 });
+
+  /** A client over `stored` (by name) recording its calls; `failDelete` answers a delete with an error instead. */
+  function fake(stored: Map<string, ControllerRevision>, failDelete?: (name: string) => Error | undefined): { client: Client; calls: string[] } {
+    const calls: string[] = [];
+    const client = {
+      create: async (_r: unknown, cr: ControllerRevision) => {
+        calls.push(`create ${cr.metadata?.name}`);
+        if (stored.has(cr.metadata!.name!)) throw alreadyExists(qr, cr.metadata!.name!);
+        stored.set(cr.metadata!.name!, cr);
+        return cr;
+      },
+      get: async (_r: unknown, _ns: string, name: string) => {
+        calls.push(`get ${name}`);
+        return stored.get(name)!;
+      },
+      delete: async (_r: unknown, _ns: string, name: string) => {
+        calls.push(`delete ${name}`);
+        const err = failDelete?.(name);
+        if (err) throw err;
+      },
+    };
+    return { client: client as unknown as Client, calls };
+  }
+
+  it('creates a revision, reuses one of the name with equal data bytes, and reports a collision with its error', async () => {
+    const data = goJSON({ spec: { template: { a: '<b>' } } });
+    const f = fake(new Map([['same', rev('same', JSON.parse(data) as object)], ['taken', rev('taken', { other: 1 })]]));
+    expect(await createRevision(f.client, rev('new', {}), data)).toMatchObject({ kind: 'created', revision: { metadata: { name: 'new' } } });
+    expect(await createRevision(f.client, rev('same', {}), data)).toMatchObject({ kind: 'existing', revision: { metadata: { name: 'same' } } });
+    const collision = await createRevision(f.client, rev('taken', {}), data);
+    expect(collision).toMatchObject({ kind: 'collision', existing: { metadata: { name: 'taken' } } });
+    expect(isAlreadyExists(collision.kind === 'collision' ? collision.error : undefined)).toBe(true);
+    expect(f.calls).toEqual(['create new', 'create same', 'get same', 'create taken', 'get taken']);
+  });
+
+  it('deletes revisions in order, a NotFound being fine and any other error stopping', async () => {
+    const f = fake(new Map(), (n) => (n === 'b' ? notFound(qr, n) : n === 'c' ? conflict(qr, n) : undefined));
+    await deleteRevisions(f.client, [rev('a', {}), rev('b', {})]);
+    await expect(deleteRevisions(f.client, [rev('c', {}), rev('d', {})])).rejects.toThrow('the object has been modified');
+    expect(f.calls).toEqual(['delete a', 'delete b', 'delete c']);
+  });
+
+  it('names the pod label of a revision as upstream', () => {
+    expect(CONTROLLER_REVISION_HASH_LABEL).toBe('controller-revision-hash');
   });
 });
 

@@ -2,5 +2,5 @@
 
 export { goJSON, canonicalTemplate, revisionData, dataOf } from './go-json.js';
 export { safeEncode, fnv1, fnv1a, daemonSetHash, statefulSetHash } from './hash.js';
-export { revisionName, newRevision, sortRevisions, maxRevision, revisionsToDelete, templateOf } from './revisions.js';
-export { controllerRef, controllerOf, isControlledBy, claim, adoptPatch, releasePatch, canAdoptOnce, type Claim, type OwnerKind } from './controller-ref.js';
+export { CONTROLLER_REVISION_HASH_LABEL, revisionName, newRevision, sortRevisions, maxRevision, revisionsToDelete, templateOf, createRevision, deleteRevisions, type CreateRevisionResult } from './revisions.js';
+export { controllerRef, controllerOf, claim, adoptPatch, releasePatch, canAdoptOnce, applyClaim, type Claim, type OwnerKind, type RefKind } from './controller-ref.js';

@@ -1,9 +1,19 @@
 // ControllerRevision objects: building a new one, ordering, the next number, history clean-up, the stored template.
 
+import { R } from '../../apiserver/api/resources.js';
+import { isAlreadyExists, isNotFound } from '../../apiserver/api/status.js';
 import { olderFirst } from '../../apiserver/api/time.js';
 import type { ControllerRevision, DaemonSet, PodTemplateSpec, StatefulSet } from '../../apiserver/api/types.js';
 import { isPlainObject } from '../../apiserver/api/types.js';
+import type { Client } from '../runtime/index.js';
 import { controllerRef, type OwnerKind } from './controller-ref.js';
+import { dataOf } from './go-json.js';
+
+/**
+ * The pod label naming the revision a pod was made from (apps.ControllerRevisionHashLabelKey, also
+ * DefaultDaemonSetUniqueLabelKey and StatefulSetRevisionLabel); a DaemonSet's revisions carry it too.
+ */
+export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
 
 /** The longest owner-name prefix of a revision name (upstream ControllerRevisionName). */
 const MAX_PREFIX = 223;
@@ -71,4 +81,38 @@ export function templateOf(cr: ControllerRevision): PodTemplateSpec {
   const t = isPlainObject(spec.template) ? { ...spec.template } : {};
   delete t.$patch;
   return structuredClone(t) as PodTemplateSpec;
+}
+
+/** What createRevision found: the revision it created, an existing one with the same data, or a hash collision. */
+export type CreateRevisionResult =
+  | { kind: 'created'; revision: ControllerRevision }
+  | { kind: 'existing'; revision: ControllerRevision }
+  | { kind: 'collision'; existing: ControllerRevision; error: unknown };
+
+/**
+ * Creates `cr` (DaemonSet `snapshot`, StatefulSet `CreateControllerRevision` without its retry). When the name is
+ * taken (AlreadyExists), the revision of that name is read: with data bytes equal to `data` it is the revision
+ * (`existing`); otherwise it is a hash collision, which the caller resolves (raising collisionCount) with the
+ * AlreadyExists error at hand. Other errors are thrown.
+ */
+export async function createRevision(client: Client, cr: ControllerRevision, data: string): Promise<CreateRevisionResult> {
+  try {
+    return { kind: 'created', revision: await client.create<ControllerRevision>(R.controllerrevisions, cr) };
+  } catch (e) {
+    if (!isAlreadyExists(e)) throw e;
+    const existing = await client.get<ControllerRevision>(R.controllerrevisions, cr.metadata?.namespace, cr.metadata?.name ?? '');
+    if (dataOf(existing) === data) return { kind: 'existing', revision: existing };
+    return { kind: 'collision', existing, error: e };
+  }
+}
+
+/** Deletes revisions one at a time; one already gone (NotFound) is fine. */
+export async function deleteRevisions(client: Client, crs: readonly ControllerRevision[]): Promise<void> {
+  for (const cr of crs) {
+    try {
+      await client.delete(R.controllerrevisions, cr.metadata?.namespace, cr.metadata?.name ?? '');
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+  }
 }

@@ -2,7 +2,8 @@
 
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import type { UpdateInput } from './control.js';
-import { REVISION_LABEL, type VersionedSet } from './util.js';
+import { CONTROLLER_REVISION_HASH_LABEL } from '../history/index.js';
+import type { VersionedSet } from './util.js';
 
 /** The fixed "now" of the tests. */
 export const NOW = Date.parse('2025-01-01T00:10:00Z');
@@ -66,7 +67,7 @@ export function pod(ordinal: number, o: PodOptions = {}): Pod {
   const name = `web-${ordinal}`;
   const phase = o.phase ?? 'Running';
   const ready = o.ready ?? phase === 'Running';
-  const labels: Record<string, string> = { app: 'web', [REVISION_LABEL]: o.rev ?? OLD };
+  const labels: Record<string, string> = { app: 'web', [CONTROLLER_REVISION_HASH_LABEL]: o.rev ?? OLD };
   if (!o.bare) Object.assign(labels, { 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) });
   return {
     metadata: {

@@ -1,7 +1,8 @@
 // PersistentVolumeClaim retention (whenDeleted / whenScaled) expressed as ownerReferences on a StatefulSet's claims.
 
 import type { OwnerReference, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
-import { claimNames, getOrdinal, podInOrdinalRange, setControllerRef } from './util.js';
+import { controllerRef } from '../history/index.js';
+import { claimNames, getOrdinal, podInOrdinalRange } from './util.js';
 
 type Policy = 'Retain' | 'Delete';
 
@@ -77,13 +78,9 @@ export function claimOwnerRefsForPolicy(claim: PersistentVolumeClaim, set: State
   const add = (ref: OwnerReference): void => {
     if (!refs.some((r) => r.uid === ref.uid)) refs.push(ref);
   };
-  if (policy.whenScaled === 'Delete' && scaledDown) add(podControllerRef(pod));
-  if (policy.whenDeleted === 'Delete' && !(policy.whenScaled === 'Delete' && scaledDown)) add(setControllerRef(set));
+  if (policy.whenScaled === 'Delete' && scaledDown) add(controllerRef(pod, 'Pod'));
+  if (policy.whenDeleted === 'Delete' && !(policy.whenScaled === 'Delete' && scaledDown)) add(controllerRef(set, 'StatefulSet'));
   return refs;
-}
-
-function podControllerRef(pod: Pod): OwnerReference {
-  return { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true };
 }
 
 /** True when every existing claim of the pod agrees with the policy (upstream ClaimsMatchRetentionPolicy; missing claims match). */

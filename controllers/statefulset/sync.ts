@@ -1,10 +1,10 @@
 // One StatefulSet sync: claim pods and revisions, settle the revisions, run the plan, write status, truncate history.
 
 import { R } from '../../apiserver/api/resources.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../apiserver/api/status.js';
+import { isConflict } from '../../apiserver/api/status.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import { selectorFromLabelSelector, type Selector } from '../../apiserver/api/labels.js';
-import { canAdoptOnce, dataOf } from '../history/index.js';
+import { canAdoptOnce, createRevision, deleteRevisions } from '../history/index.js';
 import { keyOf, type Client, type Clock, type EventRecorder, type Informer, type Logger, type ReconcileResult } from '../runtime/index.js';
 import { getPodsForStatefulSet, listRevisions } from './claim.js';
 import { updateStatefulSet } from './control.js';
@@ -84,7 +84,7 @@ async function updateAndRecord(deps: SyncDeps, key: string, set: StatefulSet, po
     ({ update, collisionCount } = r);
     current = currentRevisionOf(set, revisions, update);
   } catch (e) {
-    await deleteRevisions(deps, truncateHistory(set, pods, revisions));
+    await deleteRevisions(deps.client, truncateHistory(set, pods, revisions));
     throw e;
   }
   const now = deps.clock.now();
@@ -96,7 +96,7 @@ async function updateAndRecord(deps: SyncDeps, key: string, set: StatefulSet, po
   let failure: unknown;
   await runSteps(ctl, plan.steps, set, { ...set, spec: { ...set.spec!, template: updateSet.template ?? set.spec!.template } }).catch((e: unknown) => (failure = e));
   await updateStatefulSetStatus(deps, key, set, plan.status).catch((e: unknown) => (failure ??= e));
-  await deleteRevisions(deps, truncateHistory(set, pods, revisions, current, update)).catch((e: unknown) => (failure ??= e));
+  await deleteRevisions(deps.client, truncateHistory(set, pods, revisions, current, update)).catch((e: unknown) => (failure ??= e));
   if (failure !== undefined) throw failure;
   return requeueForAvailability(set, pods, now);
 }
@@ -115,16 +115,13 @@ async function getStatefulSetRevisions(deps: SyncDeps, key: string, set: Statefu
   }
   for (;;) {
     const cr = buildRevision(set, plan.data, plan.next, collisionCount);
-    try {
-      const created = await deps.client.create<ControllerRevision>(R.controllerrevisions, cr);
-      deps.expectations.expectCreated(key, 'controllerrevisions', keyOf(cr));
-      return { update: created, collisionCount };
-    } catch (e) {
-      if (!isAlreadyExists(e)) throw e;
-      const existing = await deps.client.get<ControllerRevision>(R.controllerrevisions, cr.metadata?.namespace, cr.metadata?.name ?? '');
-      if (dataOf(existing) === plan.data) return { update: existing, collisionCount };
+    const made = await createRevision(deps.client, cr, plan.data);
+    if (made.kind === 'collision') {
       collisionCount++;
+      continue;
     }
+    if (made.kind === 'created') deps.expectations.expectCreated(key, 'controllerrevisions', keyOf(cr));
+    return { update: made.revision, collisionCount };
   }
 }
 
@@ -150,16 +147,6 @@ async function updateStatefulSetStatus(deps: SyncDeps, key: string, set: Statefu
     }
   }
   deps.expectations.expectChanged(key, 'statefulsets', key, set);
-}
-
-async function deleteRevisions(deps: SyncDeps, crs: readonly ControllerRevision[]): Promise<void> {
-  for (const cr of crs) {
-    try {
-      await deps.client.delete(R.controllerrevisions, cr.metadata?.namespace, cr.metadata?.name ?? '');
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-  }
 }
 
 /**

@@ -1,13 +1,12 @@
 // Pure StatefulSet helpers: pod identity and ordinals, claims from volumeClaimTemplates, pod health, new pods.
 
-import type { ObjectMeta, OwnerReference, PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet } from '../../apiserver/api/types.js';
+import type { ObjectMeta, PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet } from '../../apiserver/api/types.js';
+import { CONTROLLER_REVISION_HASH_LABEL, controllerRef } from '../history/index.js';
 
 /** Label with the pod's own name (apps.StatefulSetPodNameLabel). */
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 /** Label with the pod's ordinal (apps.PodIndexLabel; PodIndexLabel is GA in 1.32). */
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
-/** Label with the name of the pod's ControllerRevision (apps.StatefulSetRevisionLabel). */
-export const REVISION_LABEL = 'controller-revision-hash';
 /** Label with the bare hash on a StatefulSet's ControllerRevisions (history.ControllerRevisionHashLabel). */
 export const CR_HASH_LABEL = 'controller.kubernetes.io/hash';
 
@@ -186,12 +185,7 @@ export const allowsBurst = (set: StatefulSet): boolean => set.spec?.podManagemen
 
 /** The pod's controller-revision-hash label ('' when absent). */
 export function getPodRevision(pod: Pod): string {
-  return pod.metadata?.labels?.[REVISION_LABEL] ?? '';
-}
-
-/** The controller reference a StatefulSet puts on its pods (metav1.NewControllerRef). */
-export function setControllerRef(set: StatefulSet): OwnerReference {
-  return { apiVersion: 'apps/v1', kind: 'StatefulSet', name: set.metadata?.name ?? '', uid: set.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true };
+  return pod.metadata?.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '';
 }
 
 /**
@@ -204,7 +198,7 @@ export function newStatefulSetPod(set: StatefulSet, template: PodTemplateSpec | 
   const metadata: ObjectMeta = { name: getPodName(set, ordinal), generateName: `${set.metadata?.name ?? ''}-`, labels: { ...(tm?.labels ?? {}) } };
   if (tm?.annotations && Object.keys(tm.annotations).length) metadata.annotations = { ...tm.annotations };
   if (tm?.finalizers?.length) metadata.finalizers = [...tm.finalizers];
-  metadata.ownerReferences = [setControllerRef(set)];
+  metadata.ownerReferences = [controllerRef(set, 'StatefulSet')];
   let pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata, spec: structuredClone(template?.spec ?? { containers: [] }) };
   pod = updateIdentity(set, pod);
   pod = { ...pod, spec: { ...pod.spec!, hostname: pod.metadata!.name, ...(set.spec?.serviceName ? { subdomain: set.spec.serviceName } : {}) } };
@@ -213,7 +207,7 @@ export function newStatefulSetPod(set: StatefulSet, template: PodTemplateSpec | 
 
 /** The pod with its controller-revision-hash label set. */
 export function setPodRevision(pod: Pod, revision: string): Pod {
-  return { ...pod, metadata: { ...pod.metadata, labels: { ...(pod.metadata?.labels ?? {}), [REVISION_LABEL]: revision } } };
+  return { ...pod, metadata: { ...pod.metadata, labels: { ...(pod.metadata?.labels ?? {}), [CONTROLLER_REVISION_HASH_LABEL]: revision } } };
 }
 
 /** A set at one revision: the live set's strategy, replicas and status, the revision's template (upstream ApplyRevision). */
