@@ -430,6 +430,15 @@ export function selectorFromLabelSelector(ls: LabelSelector | null | undefined):
   return { requirements: byKey(reqs), matchesNothing: false };
 }
 
+/** selectorFromLabelSelector, treating a selector that does not convert (any error) as matching nothing. */
+export function safeSelector(ls: LabelSelector | null | undefined): Selector {
+  try {
+    return selectorFromLabelSelector(ls);
+  } catch {
+    return NOTHING;
+  }
+}
+
 /** The selector string kubectl sends for a workload's spec.selector (LabelSelectorAsSelector(ls).String()). */
 export function labelSelectorAsString(ls: LabelSelector | null | undefined): string {
   return selectorToString(selectorFromLabelSelector(ls));

@@ -1,9 +1,9 @@
 // syncDaemonSet against an in-memory API: creates, expectations, slow start, rolling updates, history, adoption.
 
 import { describe, expect, it } from 'vitest';
+import { isPodAvailable } from '../../apiserver/api/pod-state.js';
 import type { ControllerRevision, DaemonSet, Pod } from '../../apiserver/api/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../history/index.js';
-import { isPodAvailable } from './util.js';
 import { syncDaemonSet } from './controller.js';
 import type { DaemonSetDeps } from './deps.js';
 import { daemonSet, FakeCluster, node } from './fake.test.support.js';

@@ -26,6 +26,13 @@ describe('event handlers', () => {
     expect(ownerKeys(lister, p)).toEqual(want);
   });
 
+  it('an orphan concerns no DaemonSet whose selector does not convert (safeSelector matches nothing)', () => {
+    const bad = withUid(daemonSet('bad', { spec: { selector: { matchExpressions: [{ key: 'app', operator: 'Foo', values: ['bad'] }] } } }), 'u-bad');
+    const badLister: DaemonSetLister = { get: () => undefined, list: () => [bad, ssd] };
+    expect(ownerKeys(badLister, pod({ app: 'bad' }))).toEqual([]);
+    expect(ownerKeys(badLister, pod({ app: 'ssd' }))).toEqual(['default/ssd']);
+  });
+
   it('a new node concerns the DaemonSets that should run there; an update only those whose answer changed', () => {
     const plain: Node = node('n1');
     const labelled: Node = node('n1', { labels: { disktype: 'ssd' } });

@@ -1,10 +1,11 @@
 // Which DaemonSets a pod, revision or node change concerns (upstream's event handlers of the DaemonSet controller).
 
-import { isEverything, matches, selectorFromLabelSelector } from '../../apiserver/api/labels.js';
+import { isEverything, matches, safeSelector } from '../../apiserver/api/labels.js';
+import { isPodReady } from '../../apiserver/api/pod-state.js';
 import type { DaemonSet, Node, ObjectMeta, Pod } from '../../apiserver/api/types.js';
 import { controllerOf } from '../history/index.js';
 import { keyOf } from '../runtime/index.js';
-import { isPodReady, nodeShouldRunDaemonPod } from './util.js';
+import { nodeShouldRunDaemonPod } from './util.js';
 
 /** The DaemonSets in the cache (read-only). */
 export interface DaemonSetLister {
@@ -20,12 +21,8 @@ export function resolveControllerRef(dsets: DaemonSetLister, namespace: string, 
 }
 
 function selects(ds: DaemonSet, labels: Record<string, string> | undefined): boolean {
-  try {
-    const sel = selectorFromLabelSelector(ds.spec?.selector);
-    return !isEverything(sel) && matches(sel, labels);
-  } catch {
-    return false;
-  }
+  const sel = safeSelector(ds.spec?.selector);
+  return !isEverything(sel) && matches(sel, labels);
 }
 
 /**

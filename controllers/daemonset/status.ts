@@ -1,8 +1,9 @@
 // DaemonSet status (upstream updateDaemonSetStatus / storeDaemonSetStatus): the counts over nodes, and whether to write them.
 
+import { isPodAvailable, isPodReady } from '../../apiserver/api/pod-state.js';
 import type { DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
 import { nodesToDaemonPods } from './sync.js';
-import { byCreationTimestampAndPhase, isPodAvailable, isPodReady, isPodUpdated, nodeShouldRunDaemonPod, placementOf, templateGeneration } from './util.js';
+import { byCreationTimestampAndPhase, isPodUpdated, nodeShouldRunDaemonPod, placementOf, templateGeneration } from './util.js';
 
 /** The seven counts of a DaemonSet's status. */
 export interface DaemonSetCounts {

@@ -1,10 +1,11 @@
 // The per-node plan of the DaemonSet controller (upstream manage / podsShouldBeOnNode): which nodes need a daemon pod, which pods go.
 
+import { isPodAvailable, isPodReady, isPodTerminal, isTerminating } from '../../apiserver/api/pod-state.js';
 import type { DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../history/index.js';
 import type { Backoff } from './backoff.js';
 import {
-  allowsSurge, byCreationTimestampAndPhase, isPodAvailable, isPodReady, isPodTerminal, isTerminating, nodeShouldRunDaemonPod,
+  allowsSurge, byCreationTimestampAndPhase, nodeShouldRunDaemonPod,
   placementOf, targetNodeName,
 } from './util.js';
 

@@ -1,9 +1,10 @@
 // The rolling update plan of the DaemonSet controller (upstream update.go rollingUpdate), without surge and with it.
 
+import { isPodAvailable, isTerminating } from '../../apiserver/api/pod-state.js';
 import type { DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
 import { nodesToDaemonPods, type Plan } from './sync.js';
 import {
-  isPodAvailable, isPodUpdated, isTerminating, nodeShouldRunDaemonPod, placementOf, surgeCount, templateGeneration, unavailableCount,
+  isPodUpdated, nodeShouldRunDaemonPod, placementOf, surgeCount, templateGeneration, unavailableCount,
 } from './util.js';
 
 /** How far a rolling update may go: nodes that should run the pod, and maxSurge / maxUnavailable scaled to them. */

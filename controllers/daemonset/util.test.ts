@@ -1,10 +1,11 @@
 // Which nodes run a daemon pod, and what a daemon pod looks like (controllers.md §2.2–2.4, edge cases 1–7, 20).
 
 import { describe, expect, it } from 'vitest';
+import { isPodAvailable } from '../../apiserver/api/pod-state.js';
 import type { DaemonSet, Node, Pod, Toleration } from '../../apiserver/api/types.js';
 import { daemonSet, node } from './fake.test.support.js';
 import {
-  addOrUpdateToleration, byCreationTimestampAndPhase, createPodTemplate, daemonPodTolerations, isPodAvailable, isPodUpdated, nodeShouldRunDaemonPod,
+  addOrUpdateToleration, byCreationTimestampAndPhase, createPodTemplate, daemonPodTolerations, isPodUpdated, nodeShouldRunDaemonPod,
   podForNode, scaledValue, targetNodeName, templateGeneration,
 } from './util.js';
 

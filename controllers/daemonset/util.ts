@@ -3,6 +3,9 @@
 import { nodeSelectorMatches, parseNodeSelector, type NodeSelectorMatcher } from '../../apiserver/api/node-selector.js';
 import { tolerationsTolerate } from '../../apiserver/api/tolerations.js';
 import { olderFirst } from '../../apiserver/api/time.js';
+import {
+  TAINT_DISK_PRESSURE, TAINT_MEMORY_PRESSURE, TAINT_NETWORK_UNAVAILABLE, TAINT_NOT_READY, TAINT_PID_PRESSURE, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE,
+} from '../../apiserver/api/taints.js';
 import type { DaemonSet, Mutable, Node, Pod, PodSpec, PodTemplateSpec, Taint, Toleration } from '../../apiserver/api/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../history/index.js';
 
@@ -13,14 +16,14 @@ export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.gen
 
 /** The tolerations every daemon pod gets (upstream AddOrUpdateDaemonPodTolerations), in upstream's order. */
 const DAEMON_TOLERATIONS: readonly Toleration[] = [
-  { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
-  { key: 'node.kubernetes.io/disk-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/memory-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/pid-pressure', operator: 'Exists', effect: 'NoSchedule' },
-  { key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' },
+  { key: TAINT_NOT_READY, operator: 'Exists', effect: 'NoExecute' },
+  { key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' },
+  { key: TAINT_DISK_PRESSURE, operator: 'Exists', effect: 'NoSchedule' },
+  { key: TAINT_MEMORY_PRESSURE, operator: 'Exists', effect: 'NoSchedule' },
+  { key: TAINT_PID_PRESSURE, operator: 'Exists', effect: 'NoSchedule' },
+  { key: TAINT_UNSCHEDULABLE, operator: 'Exists', effect: 'NoSchedule' },
 ];
-const NETWORK_UNAVAILABLE: Toleration = { key: 'node.kubernetes.io/network-unavailable', operator: 'Exists', effect: 'NoSchedule' };
+const NETWORK_UNAVAILABLE: Toleration = { key: TAINT_NETWORK_UNAVAILABLE, operator: 'Exists', effect: 'NoSchedule' };
 
 /** Upstream Toleration.MatchToleration: same key, operator, value and effect (tolerationSeconds ignored). */
 function sameToleration(a: Toleration, b: Toleration): boolean {
@@ -187,22 +190,6 @@ export function targetNodeName(pod: Pod): string | undefined {
   return undefined;
 }
 
-/** Upstream podutil.IsPodReady: the Ready condition is True (the phase is not looked at). */
-export function isPodReady(pod: Pod): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
-/**
- * Upstream podutil.IsPodAvailable: ready, and with `minReadySeconds` > 0 ready since strictly more than that long
- * before `now` (by the Ready condition's lastTransitionTime; a missing time is never available).
- */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-  if (!isPodReady(pod)) return false;
-  if (minReadySeconds <= 0) return true;
-  const since = Date.parse(pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '');
-  return Number.isFinite(since) && since + minReadySeconds * 1000 < now;
-}
-
 /**
  * Upstream util.IsPodUpdated (1.32): the pod's hash label is the current hash, or its `pod-template-generation`
  * label is the DaemonSet's template generation.
@@ -210,16 +197,6 @@ export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): 
 export function isPodUpdated(pod: Pod, hash: string, generation: string | undefined): boolean {
   const labels = pod.metadata?.labels ?? {};
   return (hash !== '' && labels[CONTROLLER_REVISION_HASH_LABEL] === hash) || (generation !== undefined && labels[TEMPLATE_GENERATION_LABEL] === generation);
-}
-
-/** Succeeded or Failed. */
-export function isPodTerminal(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
-
-/** True while the pod has a deletionTimestamp. */
-export function isTerminating(pod: Pod): boolean {
-  return !!pod.metadata?.deletionTimestamp;
 }
 
 /** Upstream podByCreationTimestampAndPhase: scheduled pods first, then oldest first, then by name. */

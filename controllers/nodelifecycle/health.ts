@@ -2,10 +2,8 @@
 
 import { parseTimestamp } from '../../apiserver/api/duration.js';
 import { metaTime } from '../../apiserver/api/time.js';
+import { nodeCondition, type NodeCondition } from '../../apiserver/api/pod-state.js';
 import type { Node } from '../../apiserver/api/types.js';
-
-/** A node condition as the API carries it. */
-export type NodeCondition = NonNullable<NonNullable<Node['status']>['conditions']>[number];
 
 /** What the controller remembers per node (upstream nodeHealthData). Times in ms on the controller's clock. */
 export interface NodeHealth {
@@ -39,11 +37,6 @@ export interface GracePeriods {
 
 /** Conditions the controller turns Unknown; NetworkUnavailable is left to the network plugin, as upstream. */
 const WATCHED_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;
-
-/** The condition of `type`, if the node has one. */
-export function nodeCondition(node: Node, type: string): NodeCondition | undefined {
-  return node.status?.conditions?.find((c) => c.type === type);
-}
 
 /**
  * One health check of a node (upstream tryUpdateNodeHealth).

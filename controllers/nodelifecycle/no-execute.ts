@@ -1,10 +1,9 @@
 // NoExecute tainting of unhealthy nodes, rate-limited per zone, and the zone states that set those rates.
 
+import { nodeCondition, type NodeCondition } from '../../apiserver/api/pod-state.js';
 import type { Node } from '../../apiserver/api/types.js';
 import type { Clock, Logger } from '../runtime/index.js';
 import { planDisruption, type DisruptionConfig } from './disruption.js';
-import type { NodeCondition } from './health.js';
-import { nodeCondition } from './health.js';
 import { NOT_READY_NO_EXECUTE, taintExists, UNREACHABLE_NO_EXECUTE } from './taints.js';
 import type { WriteClient } from './writes.js';
 import { swapNodeTaints } from './writes.js';

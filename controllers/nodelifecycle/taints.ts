@@ -1,15 +1,9 @@
 // Node taints the lifecycle controller manages: templates, the NoSchedule set implied by a node's conditions, swaps.
 
+import {
+  TAINT_DISK_PRESSURE, TAINT_MEMORY_PRESSURE, TAINT_NETWORK_UNAVAILABLE, TAINT_NOT_READY, TAINT_PID_PRESSURE, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE,
+} from '../../apiserver/api/taints.js';
 import type { Node, Taint } from '../../apiserver/api/types.js';
-
-/** Upstream's well-known taint keys (k8s.io/api/core/v1 well_known_taints.go). */
-export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
-export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
-export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
-export const TAINT_MEMORY_PRESSURE = 'node.kubernetes.io/memory-pressure';
-export const TAINT_DISK_PRESSURE = 'node.kubernetes.io/disk-pressure';
-export const TAINT_PID_PRESSURE = 'node.kubernetes.io/pid-pressure';
-export const TAINT_NETWORK_UNAVAILABLE = 'node.kubernetes.io/network-unavailable';
 
 /** The NoExecute taints the controller adds when Ready is False / Unknown (NotReadyTaintTemplate, UnreachableTaintTemplate). */
 export const NOT_READY_NO_EXECUTE: Taint = { key: TAINT_NOT_READY, effect: 'NoExecute' };

@@ -1,11 +1,11 @@
 // The controller's writes: node taint swaps and condition posts, pod status conditions, pod deletion.
 
+import type { NodeCondition } from '../../apiserver/api/pod-state.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isConflict, isNotFound } from '../../apiserver/api/status.js';
 import { metaTime } from '../../apiserver/api/time.js';
 import type { Node, Pod, Taint } from '../../apiserver/api/types.js';
 import type { Client, EventRecorder } from '../runtime/index.js';
-import type { NodeCondition } from './health.js';
 import { swapTaints } from './taints.js';
 
 /** The part of the client these writes use (tests pass a recording fake). */

@@ -1,11 +1,12 @@
 // The pod GC pass: delete terminated pods over the threshold, stuck terminating pods, and pods of deleted nodes.
 
+import { isPodTerminated } from '../../apiserver/api/pod-state.js';
 import { metaTime } from '../../apiserver/api/time.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isNotFound } from '../../apiserver/api/status.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
 import { keyOf, type Client, type Clock, type Logger } from '../runtime/index.js';
-import { isPodTerminated, missingNodes, Quarantine, terminatedToDelete, terminatingOutOfService, unscheduledTerminating } from './select.js';
+import { missingNodes, Quarantine, terminatedToDelete, terminatingOutOfService, unscheduledTerminating } from './select.js';
 
 /** The part of the client pod GC uses (tests pass a recording fake). */
 export type GCClient = Pick<Client, 'get' | 'patch' | 'delete'>;

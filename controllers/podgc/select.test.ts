@@ -1,8 +1,9 @@
 // Table tests for pod GC's selections: terminated over the threshold, out-of-service terminating, unscheduled, missing nodes.
 
 import { describe, expect, it } from 'vitest';
+import { isPodTerminated } from '../../apiserver/api/pod-state.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
-import { isPodTerminated, missingNodes, Quarantine, terminatedToDelete, terminatingOutOfService, unscheduledTerminating } from './select.js';
+import { missingNodes, Quarantine, terminatedToDelete, terminatingOutOfService, unscheduledTerminating } from './select.js';
 
 const pod = (name: string, o: { phase?: string; created?: number; node?: string; deleting?: boolean; reason?: string } = {}): Pod => ({
   metadata: {

@@ -1,21 +1,9 @@
 // Pod GC's choices, pure: which pods are orphaned, terminating where nobody will finish them, or terminated too many.
 
 import { olderFirst } from '../../apiserver/api/time.js';
+import { isNodeReady, isPodTerminated } from '../../apiserver/api/pod-state.js';
+import { TAINT_OUT_OF_SERVICE } from '../../apiserver/api/taints.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
-
-/** Upstream v1.TaintNodeOutOfService. */
-export const TAINT_OUT_OF_SERVICE = 'node.kubernetes.io/out-of-service';
-
-/** Upstream isPodTerminated: any phase other than Pending, Running and Unknown (so Succeeded or Failed). */
-export function isPodTerminated(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== undefined && phase !== 'Pending' && phase !== 'Running' && phase !== 'Unknown';
-}
-
-/** Upstream nodeutil.IsNodeReady: Ready condition True. */
-export function isNodeReady(node: Node): boolean {
-  return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
 
 /** Upstream eviction.PodIsEvicted: Failed with reason Evicted. */
 function isEvicted(pod: Pod): boolean {

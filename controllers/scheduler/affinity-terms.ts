@@ -2,7 +2,7 @@
 
 import type { PodAffinityTerm } from 'kubernetes-types/core/v1.js';
 import type { Pod } from '../../apiserver/api/types.js';
-import { matches, NOTHING, selectorFromLabelSelector, type Selector } from '../../apiserver/api/labels.js';
+import { matches, safeSelector, type Selector } from '../../apiserver/api/labels.js';
 
 /** Labels of a namespace, or undefined when it is unknown. */
 export type NamespaceLabels = (ns: string) => Readonly<Record<string, string>> | undefined;
@@ -26,15 +26,6 @@ export interface PodAffinityInfo {
   requiredAntiAffinity: AffinityTerm[];
   preferredAffinity: AffinityTerm[];
   preferredAntiAffinity: AffinityTerm[];
-}
-
-/** Converts a metav1.LabelSelector, treating an invalid selector as matching nothing. */
-export function safeSelector(ls: Parameters<typeof selectorFromLabelSelector>[0]): Selector {
-  try {
-    return selectorFromLabelSelector(ls);
-  } catch {
-    return NOTHING;
-  }
 }
 
 /**

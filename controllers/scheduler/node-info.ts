@@ -1,5 +1,6 @@
 // NodeInfo: one node with the pods bound or assumed on it and their aggregated requests, maintained incrementally.
 
+import { isPodTerminal } from '../../apiserver/api/pod-state.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
 import { hasAnyAffinity, hasScoringTerms, podAffinityInfo, type PodAffinityInfo } from './affinity-terms.js';
 import { addResources, emptyResources, nodeAllocatable, podRequests, type Resources } from './resources.js';
@@ -106,11 +107,6 @@ export function setNode(info: NodeInfo, node: Node): void {
   }
 }
 
-function isTerminal(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase === 'Succeeded' || phase === 'Failed';
-}
-
 function bump(counts: Map<string, number>, key: string, by: number): number {
   const n = (counts.get(key) ?? 0) + by;
   if (n <= 0) counts.delete(key);
@@ -124,7 +120,7 @@ function bump(counts: Map<string, number>, key: string, by: number): number {
  */
 export function addPod(info: NodeInfo, pod: Pod): void {
   removePod(info, pod);
-  if (isTerminal(pod)) return;
+  if (isPodTerminal(pod)) return;
   const aff = podAffinityInfo(pod);
   const entry: PodEntry = {
     pod, requested: podRequests(pod), nonZero: podRequests(pod, true), ports: podHostPorts(pod),

@@ -1,5 +1,6 @@
 // The scheduler loop: pending pods from the queue, the algorithm over the cache, assume, bind; failures recorded.
 
+import { isPodTerminal } from '../../apiserver/api/pod-state.js';
 import { metaTime } from '../../apiserver/api/time.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isConflict, isNotFound } from '../../apiserver/api/status.js';
@@ -22,14 +23,13 @@ export interface SchedulerOptions {
   random?: () => number;
 }
 
-const isTerminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const priorityOf = (p: Pod): number => p.spec?.priority ?? 0;
 const isGated = (p: Pod): boolean => (p.spec?.schedulingGates?.length ?? 0) > 0;
 
 /** Whether this scheduler should place a pod: ours, unbound, not terminal, not being deleted, not gated. */
 export function wantsScheduling(p: Pod): boolean {
   const name = p.spec?.schedulerName ?? SCHEDULER_NAME;
-  return name === SCHEDULER_NAME && !p.spec?.nodeName && !isTerminal(p) && !p.metadata?.deletionTimestamp && !isGated(p);
+  return name === SCHEDULER_NAME && !p.spec?.nodeName && !isPodTerminal(p) && !p.metadata?.deletionTimestamp && !isGated(p);
 }
 
 /** FailedScheduling event text: upstream truncates it to 1024 characters. */
@@ -82,7 +82,7 @@ export class Scheduler {
     const key = keyOf(p);
     if (p.spec?.nodeName) {
       this.queue.delete(key);
-      if (isTerminal(p)) this.onPodGone(p);
+      if (isPodTerminal(p)) this.onPodGone(p);
       else this.cache.addBound(p);
       return;
     }

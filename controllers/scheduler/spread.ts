@@ -1,8 +1,7 @@
 // Pod topology spread constraints parsed for one pod, shared by the PodTopologySpread filter and score.
 
 import type { Pod } from '../../apiserver/api/types.js';
-import { matches, type Requirement, type Selector } from '../../apiserver/api/labels.js';
-import { safeSelector } from './affinity-terms.js';
+import { matches, safeSelector, type Requirement, type Selector } from '../../apiserver/api/labels.js';
 import type { CycleContext } from './cycle.js';
 import type { NodeInfo } from './node-info.js';
 import { requiredNodeAffinityMatches } from '../../apiserver/api/node-selector.js';

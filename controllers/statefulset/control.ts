@@ -1,11 +1,12 @@
 // The StatefulSet planner (upstream updateStatefulSet): from the set, its revisions and pods, the writes of one sync.
 
+import { isTerminating } from '../../apiserver/api/pod-state.js';
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import { claimsMatchRetentionPolicy, podClaimIsStale } from './retention.js';
 import { newStatus, type SetStatus } from './status.js';
 import {
   allowsBurst, claimNames, getOrdinal, getPodName, getPodRevision, getStartOrdinal, identityMatches, isCreated, isFailed,
-  isHealthy, isPending, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating, newVersionedStatefulSetPod,
+  isHealthy, isPending, isRunningAndAvailable, isRunningAndReady, isSucceeded, newVersionedStatefulSetPod,
   podInOrdinalRange, replicasOf, storageMatches, type VersionedSet,
 } from './util.js';
 

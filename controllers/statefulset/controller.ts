@@ -1,7 +1,7 @@
 // The StatefulSet controller's wiring: informers for sets, pods, revisions and claims, and which changes queue which set.
 
 import { R } from '../../apiserver/api/resources.js';
-import { matches, selectorFromLabelSelector } from '../../apiserver/api/labels.js';
+import { matches, safeSelector } from '../../apiserver/api/labels.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import { controllerOf } from '../history/index.js';
 import { keyOf, type Controller, type EventRecorder, type Runtime } from '../runtime/index.js';
@@ -50,13 +50,7 @@ export function newStatefulSetController(rt: Runtime, opts: StatefulSetControlle
   const podKeys = (pod: Pod): string[] => {
     const waiting = expectations.waiting('pods', keyOf(pod));
     if (controllerOf(pod)) return [...ownerKey(pod), ...waiting];
-    const matching = sets.byIndex(NAMESPACE_INDEX, ns(pod)).filter((s) => {
-      try {
-        return matches(selectorFromLabelSelector(s.spec?.selector), pod.metadata?.labels);
-      } catch {
-        return false;
-      }
-    });
+    const matching = sets.byIndex(NAMESPACE_INDEX, ns(pod)).filter((s) => matches(safeSelector(s.spec?.selector), pod.metadata?.labels));
     return [...matching.map(keyOf), ...waiting];
   };
 

@@ -1,8 +1,9 @@
 // StatefulSet status: replica counts from the pods, rolling-update completion, and whether a write is needed.
 
+import { isTerminating } from '../../apiserver/api/pod-state.js';
 import type { Pod, StatefulSet } from '../../apiserver/api/types.js';
 import type { StatefulSetStatus } from 'kubernetes-types/apps/v1.js';
-import { getPodRevision, isCreated, isRunningAndAvailable, isRunningAndReady, isTerminating, replicasOf } from './util.js';
+import { getPodRevision, isCreated, isRunningAndAvailable, isRunningAndReady, replicasOf } from './util.js';
 
 /** The status fields the controller owns, mutable while a sync builds them. */
 export interface SetStatus {

@@ -1,5 +1,6 @@
 // One StatefulSet sync: claim pods and revisions, settle the revisions, run the plan, write status, truncate history.
 
+import { podAvailableAt } from '../../apiserver/api/pod-state.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isConflict } from '../../apiserver/api/status.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
@@ -12,7 +13,7 @@ import type { Expectations, Observed } from './expectations.js';
 import { runSteps, StatefulPodControl } from './pod-control.js';
 import { applyRevision, buildRevision, currentRevisionOf, planUpdateRevision, truncateHistory } from './revisions.js';
 import { completeRollingUpdate, inconsistentStatus, toWire, type SetStatus } from './status.js';
-import { availableAt, isRunningAndReady } from './util.js';
+import { isRunningAndReady } from './util.js';
 
 /** Index of pods by `<namespace>/<parent set name>` (names that parse as `<set>-<ordinal>`). */
 export const MEMBER_INDEX = 'statefulset-member';
@@ -159,7 +160,7 @@ function requeueForAvailability(set: StatefulSet, pods: readonly Pod[], now: num
   let earliest = Infinity;
   for (const p of pods) {
     if (!isRunningAndReady(p)) continue;
-    const at = availableAt(p, minReady);
+    const at = podAvailableAt(p, minReady);
     if (at !== undefined && at >= now) earliest = Math.min(earliest, at);
   }
   return earliest === Infinity ? undefined : { requeueAfterMs: earliest - now + 50 };

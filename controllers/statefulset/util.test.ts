@@ -1,10 +1,11 @@
 // Table tests of the pure StatefulSet helpers: ordinals, identity, claims, health, versioned pods.
 
 import { describe, expect, it } from 'vitest';
+import { isPodAvailable } from '../../apiserver/api/pod-state.js';
 import type { Pod } from '../../apiserver/api/types.js';
 import { NEW, NOW, OLD, pod, sts, versions } from './fixtures.test.support.js';
 import {
-  getParentNameAndOrdinal, getPersistentVolumeClaims, getPodRevision, identityMatches, isHealthy, isPodAvailable, isMemberOf,
+  getParentNameAndOrdinal, getPersistentVolumeClaims, getPodRevision, identityMatches, isHealthy, isMemberOf,
   newVersionedStatefulSetPod, podInOrdinalRange, storageMatches,
 } from './util.js';
 

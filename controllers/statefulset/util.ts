@@ -1,5 +1,6 @@
 // Pure StatefulSet helpers: pod identity and ordinals, claims from volumeClaimTemplates, pod health, new pods.
 
+import { isPodAvailable, isPodReady, isTerminating } from '../../apiserver/api/pod-state.js';
 import type { ObjectMeta, PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet } from '../../apiserver/api/types.js';
 import { CONTROLLER_REVISION_HASH_LABEL, controllerRef } from '../history/index.js';
 
@@ -136,33 +137,6 @@ export function isRunningAndReady(pod: Pod): boolean {
   return pod.status?.phase === 'Running' && isPodReady(pod);
 }
 
-/** Condition Ready is True (upstream podutil.IsPodReady; phase not checked). */
-export function isPodReady(pod: Pod): boolean {
-  return readyCondition(pod)?.status === 'True';
-}
-
-function readyCondition(pod: Pod): { status: string; lastTransitionTime?: string } | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
-}
-
-/**
- * When a Ready pod becomes available: Ready.lastTransitionTime + minReadySeconds (upstream IsPodAvailable needs
- * `ltt + minReadySeconds < now`, strictly). undefined when the pod is not Ready or has no transition time.
- */
-export function availableAt(pod: Pod, minReadySeconds: number): number | undefined {
-  const c = readyCondition(pod);
-  if (c?.status !== 'True') return undefined;
-  if (minReadySeconds <= 0) return -Infinity;
-  const t = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
-  return Number.isNaN(t) ? undefined : t + minReadySeconds * 1000;
-}
-
-/** Upstream IsPodAvailable(pod, minReadySeconds, now). */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-  const at = availableAt(pod, minReadySeconds);
-  return at !== undefined && (at === -Infinity || at < now);
-}
-
 /** Upstream isRunningAndAvailable: IsPodAvailable (which implies Ready). */
 export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
   return isPodAvailable(pod, minReadySeconds, now);
@@ -176,8 +150,6 @@ export const isPending = (pod: Pod): boolean => pod.status?.phase === 'Pending';
 export const isFailed = (pod: Pod): boolean => pod.status?.phase === 'Failed';
 /** Phase Succeeded. */
 export const isSucceeded = (pod: Pod): boolean => pod.status?.phase === 'Succeeded';
-/** deletionTimestamp is set. */
-export const isTerminating = (pod: Pod): boolean => !!pod.metadata?.deletionTimestamp;
 /** Running and Ready and not terminating. */
 export const isHealthy = (pod: Pod): boolean => isRunningAndReady(pod) && !isTerminating(pod);
 /** podManagementPolicy Parallel. */

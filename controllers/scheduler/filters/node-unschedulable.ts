@@ -2,12 +2,13 @@
 
 import type { FilterPlugin } from '../cycle.js';
 import { reject } from '../cycle.js';
+import { TAINT_UNSCHEDULABLE } from '../../../apiserver/api/taints.js';
 import { tolerationsTolerate } from '../../../apiserver/api/tolerations.js';
 
 /** Upstream nodeunschedulable.ErrReasonUnschedulable. */
 export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 
-const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+const UNSCHEDULABLE_TAINT = { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' };
 
 /**
  * Assumptions / Invariants (upstream plugins/nodeunschedulable/node_unschedulable.go): a node with
