@@ -1,5 +1,5 @@
 // What admission reads from storage before a create is prepared: the pod's ServiceAccount, the PriorityClasses and the
-// StorageClasses, decoded once per revision.
+// StorageClasses, decoded once per revision; the class lists are kept until the Registry writes a class of that kind.
 
 import { parseTimestamp } from '../api/duration.js';
 import { R, keyPrefix, objectKey, type ResourceInfo } from '../api/resources.js';
@@ -8,6 +8,43 @@ import { isDefaultStorageClass, type StorageClassRef } from '../api/volumes.js';
 import type { Storage } from '../storage/types.js';
 import { serviceAccountNameFor, type PodAdmissionInputs, type PriorityClassRef } from './admission.js';
 import { decode, decodeText, textOf } from './codec.js';
+import type { AdmissionInputs } from './prepare.js';
+
+/**
+ * What create admission of a resource reads from storage (the one list of them; upstream: the admission plugins that
+ * act on its creates): `pod`, a pod in a namespace (its ServiceAccount, ServiceAccount admission; the PriorityClasses,
+ * Priority admission); `priorityclass`, a PriorityClass (the PriorityClasses: Priority admission allows one global
+ * default); `claim`, a PersistentVolumeClaim (the default StorageClass, DefaultStorageClass admission).
+ */
+export type AdmissionNeed = 'pod' | 'priorityclass' | 'claim' | undefined;
+
+/** What create admission of `r` in `namespace` reads from storage (see AdmissionNeed). */
+export function admissionNeed(r: ResourceInfo, namespace: string | undefined): AdmissionNeed {
+  if (r.plural === 'pods') return namespace ? 'pod' : undefined;
+  if (r.plural === 'priorityclasses') return 'priorityclass';
+  if (r.plural === 'persistentvolumeclaims') return 'claim';
+  return undefined;
+}
+
+/** What was read from storage for an AdmissionNeed (a pod's ServiceAccount aside). */
+export interface AdmissionReads {
+  priorityClasses?: readonly PriorityClassRef[] | undefined;
+  defaultStorageClass?: string | undefined;
+}
+
+/** The admission inputs of a create with `need`, from what was read for it; a pod's ServiceAccount is the caller's to add. */
+export function admissionInputsOf(need: AdmissionNeed, read: AdmissionReads): AdmissionInputs {
+  switch (need) {
+    case 'pod':
+      return { pod: { priorityClasses: read.priorityClasses } };
+    case 'priorityclass':
+      return { priorityClasses: read.priorityClasses };
+    case 'claim':
+      return { defaultStorageClass: read.defaultStorageClass };
+    default:
+      return {};
+  }
+}
 
 /** A ServiceAccount as stored: its JSON text and the revision it was written at (cheap to hand to another thread). */
 export interface StoredAccount {
@@ -70,25 +107,51 @@ function priorityClassRef(pc: KObject): PriorityClassRef {
   };
 }
 
-/** Reads every stored object of a cluster-scoped kind as a small ref, decoding each once per revision. */
+/**
+ * Reads every stored object of a cluster-scoped kind as a small ref, decoding each once per revision, and keeps the
+ * answer until `wrote` hears of a write under its prefix. Safe because the Registry is the storage's only writer and
+ * reports each write once it is done (after storage acknowledged it, so a list that starts later sees it); a list
+ * that overlapped a write is answered but not kept.
+ */
 class RefLookup<T> {
   private readonly cache = new Map<string, { revision: number; ref: T }>();
+  private readonly prefix: string;
+  /** The last complete answer, while no write under the prefix has happened since it was read. */
+  private current: readonly T[] | undefined;
+  /** Bumped by every write under the prefix, so a list that overlapped one is not kept. */
+  private writes = 0;
 
-  constructor(private readonly storage: Storage, private readonly r: ResourceInfo, private readonly toRef: (obj: KObject) => T) {}
+  constructor(private readonly storage: Storage, r: ResourceInfo, private readonly toRef: (obj: KObject) => T) {
+    this.prefix = keyPrefix(r);
+  }
 
-  /** Every stored object's ref, in name order. */
-  async all(): Promise<T[]> {
-    const prefix = keyPrefix(this.r);
+  /** Forgets the kept answer when `key` (a key just written, created or deleted) is one of this kind's. */
+  wrote(key: string): void {
+    if (!key.startsWith(this.prefix)) return;
+    this.writes++;
+    this.current = undefined;
+  }
+
+  /** Every stored object's ref, in name order (shared and frozen: callers must not change it). */
+  async all(): Promise<readonly T[]> {
+    if (this.current) return this.current;
+    const writes = this.writes;
+    const out = await this.read();
+    if (writes === this.writes) this.current = out;
+    return out;
+  }
+
+  private async read(): Promise<readonly T[]> {
     const out: T[] = [];
     const seen = new Set<string>();
     let after: string | undefined;
     for (;;) {
-      const page = await this.storage.list(prefix, { after });
+      const page = await this.storage.list(this.prefix, { after });
       for (const kv of page.items) {
         seen.add(kv.key);
         let cached = this.cache.get(kv.key);
         if (cached?.revision !== kv.modRevision) {
-          cached = { revision: kv.modRevision, ref: this.toRef(decode(kv.value, kv.modRevision)) };
+          cached = { revision: kv.modRevision, ref: Object.freeze(this.toRef(decode(kv.value, kv.modRevision))) };
           this.cache.set(kv.key, cached);
         }
         out.push(cached.ref);
@@ -97,7 +160,7 @@ class RefLookup<T> {
       after = page.items[page.items.length - 1]!.key;
     }
     for (const key of this.cache.keys()) if (!seen.has(key)) this.cache.delete(key);
-    return out;
+    return Object.freeze(out);
   }
 }
 

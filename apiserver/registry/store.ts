@@ -12,9 +12,10 @@ export { timestamp } from './prepare.js';
 export type { CreateToCommit, PreparedCreate } from './prepare.js';
 export type { StoredAccount } from './admission-inputs.js';
 import { strategyFor } from './strategy.js';
-import { PriorityClassLookup, ServiceAccountLookup, StorageClassLookup, type StoredAccount } from './admission-inputs.js';
+import {
+  PriorityClassLookup, ServiceAccountLookup, StorageClassLookup, admissionInputsOf, admissionNeed, type StoredAccount,
+} from './admission-inputs.js';
 import { defaultStorageClassName } from './admission-storage.js';
-import { admitPriorityClass, type PriorityClassRef } from './admission.js';
 import type { AdmissionInputs } from './prepare.js';
 import { semanticEqual } from './semantic.js';
 import { comparableStored } from './stored-shape.js';
@@ -182,14 +183,8 @@ export class Registry {
   /** Creates an object (201 semantics): server-set metadata, defaults, validation, then one storage write. */
   async create(r: ResourceInfo, namespace: string | undefined, body: KObject, opts: WriteOptions = {}): Promise<KObject> {
     const incoming = body.metadata.managedFields;
-    let admission: AdmissionInputs = {};
-    if (r.plural === 'pods' && namespace) {
-      admission = { pod: { ...(await this.serviceAccounts.podInputs(namespace, body)), priorityClasses: await this.priorityClasses.all() } };
-    } else if (r.plural === 'priorityclasses') {
-      admission = { priorityClasses: await this.priorityClasses.all() };
-    } else if (r.plural === 'persistentvolumeclaims') {
-      admission = { defaultStorageClass: await this.defaultStorageClass() };
-    }
+    const admission = await this.admissionInputs(r, namespace);
+    if (admission.pod) Object.assign(admission.pod, await this.serviceAccounts.podInputs(namespace!, body));
     const prepared = prepareCreate(r, namespace, body, this.now(), this.newUid(), admission);
     const managed = prepared.invalid ? undefined : opts.managedFields?.(prepared.obj, undefined, incoming);
     if (managed?.length) {
@@ -213,7 +208,8 @@ export class Registry {
     if (opts.dryRun) return undefined;
     for (let attempt = 0; ; attempt++) {
       try {
-        const kv = await this.storage.create(objectKey(r, namespace, prepared.name), Buffer.from(prepared.text));
+        const key = objectKey(r, namespace, prepared.name);
+        const kv = await this.written(key, this.storage.create(key, Buffer.from(prepared.text)));
         return String(kv.modRevision);
       } catch (e) {
         if (!(e instanceof StorageError) || e.code !== 'KeyExists') throw e;
@@ -235,9 +231,16 @@ export class Registry {
     return this.serviceAccounts.stored(namespace, name);
   }
 
-  /** Every stored PriorityClass as Priority admission sees it (what pod and PriorityClass creates are admitted with). */
-  priorityClassRefs(): Promise<PriorityClassRef[]> {
-    return this.priorityClasses.all();
+  /**
+   * What create admission of `r` in `namespace` reads from storage (see admissionNeed): the PriorityClasses for a pod
+   * or a PriorityClass, the default StorageClass for a claim. A pod's ServiceAccount depends on its body, so callers
+   * add it (create below; the create handler looks it up around the worker).
+   */
+  async admissionInputs(r: ResourceInfo, namespace: string | undefined): Promise<AdmissionInputs> {
+    const need = admissionNeed(r, namespace);
+    if (need === 'pod' || need === 'priorityclass') return admissionInputsOf(need, { priorityClasses: await this.priorityClasses.all() });
+    if (need === 'claim') return admissionInputsOf(need, { defaultStorageClass: await this.defaultStorageClass() });
+    return admissionInputsOf(need, {});
   }
 
   /** The default StorageClass's name as DefaultStorageClass admission picks it (what claim creates are admitted with). */
@@ -291,9 +294,8 @@ export class Registry {
       const next = this.prepareUpdate(r, wanted, old, opts);
       if (managed?.length) next.metadata.managedFields = managed as KObject['metadata']['managedFields'];
       validateUpdateMeta(r, next, old, opts.subresource);
-      if (r.plural === 'priorityclasses' && !opts.subresource) {
-        // Upstream Priority admission validates PriorityClass updates too: one global default at most.
-        const denied = admitPriorityClass(next, name, 'update', await this.priorityClasses.all());
+      if (strategy.validateAdmissionUpdate && !opts.subresource) {
+        const denied = strategy.validateAdmissionUpdate(next, { name, ...(await this.admissionInputs(r, namespace)) });
         if (denied) throw denied;
       }
       try {
@@ -319,13 +321,13 @@ export class Registry {
       }
       try {
         if (plan.kind === 'delete') {
-          const gone = await this.storage.delete(key, kv.modRevision);
+          const gone = await this.written(key, this.storage.delete(key, kv.modRevision));
           const answer = plan.answer ?? current;
           answer.metadata.resourceVersion = String(gone.modRevision);
           return { object: answer, deleted: true };
         }
         if (plan.kind === 'unchanged') return { object: current, deleted: false };
-        const next = await this.storage.update(key, encode(plan.object), kv.modRevision);
+        const next = await this.written(key, this.storage.update(key, encode(plan.object), kv.modRevision));
         plan.object.metadata.resourceVersion = String(next.modRevision);
         return { object: plan.object, deleted: false };
       } catch (e) {
@@ -339,7 +341,7 @@ export class Registry {
     const meta = next.metadata;
     if (readyToRemove(r, next)) {
       if (opts.dryRun) return next;
-      const gone = await this.storage.delete(key, kv.modRevision);
+      const gone = await this.written(key, this.storage.delete(key, kv.modRevision));
       meta.resourceVersion = String(gone.modRevision);
       return next;
     }
@@ -349,7 +351,7 @@ export class Registry {
       return next;
     }
     if (opts.dryRun) return next;
-    const written = await this.storage.update(key, bytes, kv.modRevision);
+    const written = await this.written(key, this.storage.update(key, bytes, kv.modRevision));
     meta.resourceVersion = String(written.modRevision);
     return next;
   }
@@ -394,6 +396,19 @@ export class Registry {
     if (next.apiVersion === undefined && old.apiVersion !== undefined) next.apiVersion = old.apiVersion;
     if (next.kind === undefined && old.kind !== undefined) next.kind = old.kind;
     return next;
+  }
+
+  /**
+   * Awaits a storage write of `key` (every write the registry makes goes through here), then tells the admission
+   * lookups, whose kept answers it may have changed; also when it failed, as a failure may still have been applied.
+   */
+  private async written<T>(key: string, write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.priorityClasses.wrote(key);
+      this.storageClasses.wrote(key);
+    }
   }
 
   /** Whether each namespace was terminating, by the revision it was read at (saves decoding it on every create). */

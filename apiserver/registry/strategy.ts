@@ -33,6 +33,13 @@ export interface CreateAdmission {
   defaultStorageClass?: string | undefined;
 }
 
+/** What update admission is given: the object's name and the inputs create admission of the resource reads. */
+export interface UpdateAdmission {
+  name: string;
+  /** Every stored PriorityClass, for a PriorityClass update. */
+  priorityClasses?: readonly PriorityClassRef[] | undefined;
+}
+
 /** Hooks a resource may define; every hook is optional and pure apart from mutating `obj`. */
 export interface Strategy {
   /** metadata.generation starts at 1 and is bumped when `spec` changes (upstream: DaemonSet and StatefulSet only). */
@@ -49,6 +56,11 @@ export interface Strategy {
   admitCreate?(obj: KObject, a: CreateAdmission): ApiError | undefined;
   /** Validating admission on create, after validation passed (returns the 403 to answer, if any). */
   validateAdmissionCreate?(obj: KObject, a: CreateAdmission): ApiError | undefined;
+  /**
+   * Validating admission on an update of the main resource, after validation passed (returns the 403 to answer, if
+   * any). The registry reads its inputs from storage as for a create (Registry.admissionInputs).
+   */
+  validateAdmissionUpdate?(obj: KObject, a: UpdateAdmission): ApiError | undefined;
   /** Fill defaults and reset server-owned fields on create. */
   prepareForCreate?(obj: KObject): void;
   /** Carry server-owned fields over on update of the main resource (and run update admission). */
@@ -253,11 +265,12 @@ const STRATEGIES: Record<string, Strategy> = {
     prepareForUpdate: keepStatus,
   },
   priorityclasses: {
-    // Upstream priorityClassStrategy; Priority admission refuses a second global default (update: see Registry).
+    // Upstream priorityClassStrategy; Priority admission refuses a second global default, on create and on update.
     tracksGeneration: false,
     allowUnconditionalUpdate: true,
     defaults: defaultPriorityClass,
     validateAdmissionCreate: (obj, a) => (a.priorityClasses ? admitPriorityClass(obj, a.name, 'create', a.priorityClasses) : undefined),
+    validateAdmissionUpdate: (obj, a) => admitPriorityClass(obj, a.name, 'update', a.priorityClasses ?? []),
     validate: validatePriorityClass,
     validateUpdate: validatePriorityClassUpdate,
   },

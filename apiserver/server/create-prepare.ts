@@ -4,8 +4,8 @@
 import * as S from '../api/status.js';
 import { findResource, groupVersion } from '../api/resources.js';
 import { serviceAccountNameFor, type PriorityClassRef } from '../registry/admission.js';
-import { AccountCache, accountKey, type StoredAccount } from '../registry/admission-inputs.js';
-import { prepareCreate, type AdmissionInputs, type PreparedCreate } from '../registry/prepare.js';
+import { AccountCache, accountKey, admissionInputsOf, admissionNeed, type StoredAccount } from '../registry/admission-inputs.js';
+import { prepareCreate, type PreparedCreate } from '../registry/prepare.js';
 import { fieldChecks } from './field-validation.js';
 import { decodeObjectBody } from './negotiate.js';
 import { checkBody } from './typed-body.js';
@@ -28,7 +28,7 @@ export interface CreateRequest {
    */
   account?: { name: string; stored: StoredAccount | null } | undefined;
   /** For a pod or a PriorityClass: every stored PriorityClass, read for Priority admission. */
-  priorityClasses?: PriorityClassRef[] | undefined;
+  priorityClasses?: readonly PriorityClassRef[] | undefined;
   /** For a PersistentVolumeClaim: the default StorageClass's name, read for DefaultStorageClass admission. */
   defaultStorageClass?: string | undefined;
 }
@@ -48,21 +48,16 @@ export function prepareCreateRequest(req: CreateRequest, accounts: AccountCache)
   const r = findResource(req.group, req.plural);
   if (!r) throw new Error(`no resource ${req.plural} in group "${req.group}"`);
   const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-  let admission: AdmissionInputs = {};
   let prepared: PreparedCreate;
   try {
     const fields = fieldChecks(req.fieldValidation, (w) => warnings.push(w), req.contentType, body);
     const decoded = decodeObjectBody(req.contentType, body, r.kind, groupVersion(r), fields.yamlDuplicatesSink);
     const obj = checkBody({ resource: r, namespace: req.namespace }, decoded, 'create', fields);
-    if (r.plural === 'pods' && req.namespace) {
+    const admission = admissionInputsOf(admissionNeed(r, req.namespace), req);
+    if (admission.pod) {
       const name = serviceAccountNameFor(obj);
       if (name !== undefined && name !== req.account?.name) return { type: 'needs-account', name };
-      admission = { pod: { priorityClasses: req.priorityClasses } };
-      if (name !== undefined) admission.pod!.serviceAccount = accounts.decoded(accountKey(req.namespace, name), req.account!.stored);
-    } else if (r.plural === 'priorityclasses') {
-      admission = { priorityClasses: req.priorityClasses };
-    } else if (r.plural === 'persistentvolumeclaims') {
-      admission = { defaultStorageClass: req.defaultStorageClass };
+      if (name !== undefined) admission.pod.serviceAccount = accounts.decoded(accountKey(req.namespace!, name), req.account!.stored);
     }
     prepared = prepareCreate(r, req.namespace, obj, new Date(req.now), req.uid, admission);
   } catch (e) {

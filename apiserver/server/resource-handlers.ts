@@ -113,9 +113,10 @@ async function handleCreate(ctx: HandlerContext, req: FastifyRequest, reply: Fas
     fieldValidation: fieldValidationParam(q, 'CreateOptions'), body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     now: now.getTime(), uid,
   };
-  if ((r.plural === 'pods' && t.namespace) || r.plural === 'priorityclasses') request.priorityClasses = await ctx.registry.priorityClassRefs();
-  if (r.plural === 'persistentvolumeclaims') request.defaultStorageClass = await ctx.registry.defaultStorageClass();
-  let account = r.plural === 'pods' && t.namespace ? 'default' : undefined;
+  const admission = await ctx.registry.admissionInputs(r, t.namespace);
+  request.priorityClasses = admission.pod ? admission.pod.priorityClasses : admission.priorityClasses;
+  request.defaultStorageClass = admission.defaultStorageClass;
+  let account = admission.pod ? 'default' : undefined;
   let outcome: CreateOutcome;
   for (let attempt = 0; ; attempt++) {
     if (account !== undefined) request.account = { name: account, stored: await ctx.registry.storedServiceAccount(t.namespace!, account) };
