@@ -4,12 +4,12 @@ import { isEverything, selectorFromLabelSelector } from '../../apiserver/api/lab
 import { R } from '../../apiserver/api/resources.js';
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
 import { claim } from '../history/index.js';
-import { keyOf, splitKey, type Controller, type ReconcileResult, type Runtime } from '../runtime/index.js';
+import { keyOf, splitKey, updateStatusRetrying, type Controller, type ReconcileResult, type Runtime } from '../runtime/index.js';
 import { Backoff } from './backoff.js';
 import { getDaemonPods } from './claim.js';
 import { CONTROLLER, type DaemonSetDeps } from './deps.js';
 import { Expectations } from './expectations.js';
-import { nodeAddKeys, nodeUpdateKeys, ownerKeys, readyResync } from './handlers.js';
+import { nodeAddKeys, nodeUpdateKeys, ownerKeys, readyResync, type DaemonSetLister } from './handlers.js';
 import { cleanupHistory, constructHistory, hashOf } from './history.js';
 import { syncNodes } from './pod-control.js';
 import { calculateStatus, statusUpToDate, withStatus } from './status.js';
@@ -31,6 +31,9 @@ async function execute(deps: DaemonSetDeps, ds: DaemonSet, key: string, plan: Pl
   if (toDelete.length > 0 || plan.nodesNeedingDaemonPods.length > 0) await syncNodes(deps, ds, key, toDelete, plan.nodesNeedingDaemonPods, hash);
 }
 
+/** Status PUTs per write (upstream storeDaemonSetStatus: StatusUpdateRetries = 1 retry, on any error). */
+const STATUS_ATTEMPTS = 2;
+
 /**
  * Recomputes the status and writes it when it changed (upstream updateDaemonSetStatus + storeDaemonSetStatus): a
  * PUT of /status, once more on a fresh read if it fails. Returns when to look again while pods wait out
@@ -40,17 +43,7 @@ export async function updateDaemonSetStatus(deps: DaemonSetDeps, ds: DaemonSet, 
   const counts = calculateStatus(ds, deps.nodes.list(), ownedPods(deps, ds), hash, deps.clock.now());
   if (!statusUpToDate(ds, counts)) {
     const observed = updateObservedGen ? (ds.metadata?.generation ?? 0) : undefined;
-    let toUpdate = withStatus(ds, counts, observed);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await deps.client.update(R.daemonsets, toUpdate, { subresource: 'status' });
-        break;
-      } catch (e) {
-        if (attempt >= 1) throw e;
-        const fresh = await deps.client.get<DaemonSet>(R.daemonsets, ds.metadata?.namespace, ds.metadata?.name ?? '');
-        toUpdate = withStatus(fresh, counts, observed);
-      }
-    }
+    await updateStatusRetrying(deps.client, R.daemonsets, ds, (cur) => withStatus(cur, counts, observed), { attempts: STATUS_ATTEMPTS });
   }
   const minReady = ds.spec?.minReadySeconds ?? 0;
   return minReady > 0 && counts.numberReady !== counts.numberAvailable ? minReady * 1000 : undefined;
@@ -135,8 +128,8 @@ const BY_NAMESPACE = 'namespace';
 const namespaceOf = (o: { metadata?: { namespace?: string } }): string[] => [o.metadata?.namespace ?? ''];
 
 /**
- * Builds the DaemonSet controller on `rt`: shared informers for daemonsets, pods, nodes and controllerrevisions (pods
- * and revisions indexed by namespace), the handlers that turn their changes into DaemonSet keys, and
+ * Builds the DaemonSet controller on `rt`: shared informers for daemonsets, pods, nodes and controllerrevisions (all
+ * but nodes indexed by namespace), the handlers that turn their changes into DaemonSet keys, and
  * `reconcile = syncDaemonSet`. Upstream has no node-delete handler; here a deleted node resyncs every DaemonSet, so
  * the status and unscheduled pods aimed at the node follow at once.
  */
@@ -145,9 +138,10 @@ export function newDaemonSetController(rt: Runtime, opts: DaemonSetControllerOpt
   const pods = rt.informer<Pod>(R.pods);
   const nodes = rt.informer<Node>(R.nodes);
   const revisions = rt.informer<ControllerRevision>(R.controllerrevisions);
+  dsets.addIndex(BY_NAMESPACE, namespaceOf);
   pods.addIndex(BY_NAMESPACE, namespaceOf);
   revisions.addIndex(BY_NAMESPACE, namespaceOf);
-  const lister = { get: (ns: string, name: string) => dsets.get(ns, name), list: () => dsets.list() };
+  const lister: DaemonSetLister = { get: (ns, name) => dsets.get(ns, name), inNamespace: (ns) => dsets.byIndex(BY_NAMESPACE, ns), list: () => dsets.list() };
   const deps: DaemonSetDeps = {
     client: rt.client,
     clock: rt.clock,

@@ -8,7 +8,13 @@ import { nodeAddKeys, nodeUpdateKeys, ownerKeys, readyResync, type DaemonSetList
 const withUid = (ds: DaemonSet, uid: string): DaemonSet => ({ ...ds, metadata: { ...ds.metadata, uid } });
 const ssd = withUid(daemonSet('ssd', { spec: { template: { metadata: { labels: { app: 'ssd' } }, spec: { containers: [], nodeSelector: { disktype: 'ssd' } } } } }), 'u-ssd');
 const all = withUid(daemonSet('all', { spec: { minReadySeconds: 5 } }), 'u-all');
-const lister: DaemonSetLister = { get: (ns, name) => [ssd, all].find((d) => d.metadata?.namespace === ns && d.metadata?.name === name), list: () => [ssd, all] };
+/** A lister over `dsets` (its namespace index a filter). */
+const listerOf = (dsets: DaemonSet[]): DaemonSetLister => ({
+  get: (ns, name) => dsets.find((d) => d.metadata?.namespace === ns && d.metadata?.name === name),
+  inNamespace: (ns) => dsets.filter((d) => d.metadata?.namespace === ns),
+  list: () => dsets,
+});
+const lister = listerOf([ssd, all]);
 
 const pod = (labels: Record<string, string>, ref?: { kind: string; name: string; uid: string }, ready = false): Pod => ({
   metadata: { name: 'p', namespace: 'default', labels, ...(ref ? { ownerReferences: [{ apiVersion: 'apps/v1', controller: true, ...ref }] } : {}) },
@@ -28,9 +34,19 @@ describe('event handlers', () => {
 
   it('an orphan concerns no DaemonSet whose selector does not convert (safeSelector matches nothing)', () => {
     const bad = withUid(daemonSet('bad', { spec: { selector: { matchExpressions: [{ key: 'app', operator: 'Foo', values: ['bad'] }] } } }), 'u-bad');
-    const badLister: DaemonSetLister = { get: () => undefined, list: () => [bad, ssd] };
+    const badLister = listerOf([bad, ssd]);
     expect(ownerKeys(badLister, pod({ app: 'bad' }))).toEqual([]);
     expect(ownerKeys(badLister, pod({ app: 'ssd' }))).toEqual(['default/ssd']);
+  });
+
+  it('an orphan only looks at the DaemonSets of its namespace (the index), never at the whole cache', () => {
+    const elsewhere = withUid({ ...ssd, metadata: { ...ssd.metadata, namespace: 'other' } }, 'u-other');
+    const base = listerOf([ssd, elsewhere]);
+    const asked: string[] = [];
+    const indexed: DaemonSetLister = { ...base, inNamespace: (ns) => (asked.push(ns), base.inNamespace(ns)), list: () => expect.fail('list() on a pod event') };
+    expect(ownerKeys(indexed, pod({ app: 'ssd' }))).toEqual(['default/ssd']);
+    expect(ownerKeys(indexed, { ...pod({ app: 'ssd' }), metadata: { name: 'p', namespace: 'other', labels: { app: 'ssd' } } })).toEqual(['other/ssd']);
+    expect(asked).toEqual(['default', 'other']);
   });
 
   it('a new node concerns the DaemonSets that should run there; an update only those whose answer changed', () => {

@@ -1,43 +1,23 @@
 // Which DaemonSets a pod, revision or node change concerns (upstream's event handlers of the DaemonSet controller).
 
-import { isEverything, matches, safeSelector } from '../../apiserver/api/labels.js';
 import { isPodReady } from '../../apiserver/api/pod-state.js';
 import type { DaemonSet, Node, ObjectMeta, Pod } from '../../apiserver/api/types.js';
-import { controllerOf } from '../history/index.js';
+import { controllerOf, ownerKeys as historyOwnerKeys, resolveControllerRef, type OwnerLister } from '../history/index.js';
 import { keyOf } from '../runtime/index.js';
 import { nodeShouldRunDaemonPod } from './util.js';
 
-/** The DaemonSets in the cache (read-only). */
-export interface DaemonSetLister {
-  get(namespace: string, name: string): DaemonSet | undefined;
+/** The DaemonSets in the cache (read-only): by name, by namespace (an informer index) and all of them. */
+export interface DaemonSetLister extends OwnerLister<DaemonSet> {
   list(): DaemonSet[];
-}
-
-/** Upstream resolveControllerRef: the DaemonSet a controller reference names, if it exists with that uid. */
-export function resolveControllerRef(dsets: DaemonSetLister, namespace: string, ref: { kind?: string; name?: string; uid?: string }): DaemonSet | undefined {
-  if (ref.kind !== 'DaemonSet') return undefined;
-  const ds = dsets.get(namespace, ref.name ?? '');
-  return ds && ds.metadata?.uid === ref.uid ? ds : undefined;
-}
-
-function selects(ds: DaemonSet, labels: Record<string, string> | undefined): boolean {
-  const sel = safeSelector(ds.spec?.selector);
-  return !isEverything(sel) && matches(sel, labels);
 }
 
 /**
  * The DaemonSets to sync when a pod or revision changes (upstream addPod/updatePod/deletePod and the history
- * handlers): its controller if that is a live DaemonSet; for an orphan, every DaemonSet of its namespace whose
- * selector matches it (one of them may adopt it). An object controlled by something else concerns no DaemonSet.
+ * handlers): its controller if that is the cached DaemonSet with the referenced uid; for an orphan, every DaemonSet
+ * of its namespace whose selector matches it (one of them may adopt it). Anything else concerns no DaemonSet.
  */
 export function ownerKeys(dsets: DaemonSetLister, obj: { metadata?: ObjectMeta }): string[] {
-  const ns = obj.metadata?.namespace ?? '';
-  const ref = controllerOf(obj);
-  if (ref) {
-    const ds = resolveControllerRef(dsets, ns, ref);
-    return ds ? [keyOf(ds)] : [];
-  }
-  return dsets.list().filter((ds) => ds.metadata?.namespace === ns && selects(ds, obj.metadata?.labels)).map(keyOf);
+  return historyOwnerKeys(dsets, 'DaemonSet', obj);
 }
 
 /** Upstream addNode: every DaemonSet that should run a pod on the new node. */
@@ -65,7 +45,7 @@ export function nodeUpdateKeys(dsets: DaemonSetLister, oldNode: Node, curNode: N
 export function readyResync(dsets: DaemonSetLister, oldPod: Pod, curPod: Pod): { key: string; afterMs: number } | undefined {
   if (isPodReady(oldPod) || !isPodReady(curPod)) return undefined;
   const ref = controllerOf(curPod);
-  const ds = ref ? resolveControllerRef(dsets, curPod.metadata?.namespace ?? '', ref) : undefined;
+  const ds = ref ? resolveControllerRef(dsets, 'DaemonSet', curPod.metadata?.namespace ?? '', ref) : undefined;
   const minReady = ds?.spec?.minReadySeconds ?? 0;
   return ds && minReady > 0 ? { key: keyOf(ds), afterMs: minReady * 1000 + 1000 } : undefined;
 }

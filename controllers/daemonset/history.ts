@@ -2,7 +2,7 @@
 
 import { R } from '../../apiserver/api/resources.js';
 import type { ControllerRevision, DaemonSet, Pod } from '../../apiserver/api/types.js';
-import { CONTROLLER_REVISION_HASH_LABEL, createRevision, daemonSetHash, dataOf, deleteRevisions, maxRevision, newRevision, revisionData, revisionsToDelete } from '../history/index.js';
+import { cachedDataOf, cachedRevisionData, CONTROLLER_REVISION_HASH_LABEL, createRevision, daemonSetHash, deleteRevisions, maxRevision, newRevision, revisionsToDelete } from '../history/index.js';
 import { controlledHistories, getDaemonPods } from './claim.js';
 import type { DaemonSetDeps } from './deps.js';
 import { targetNodeName } from './util.js';
@@ -74,12 +74,12 @@ async function dedupCurHistories(deps: DaemonSetDeps, ds: DaemonSet, current: Co
  */
 export async function constructHistory(deps: DaemonSetDeps, ds: DaemonSet): Promise<History> {
   const histories = await controlledHistories(deps, ds);
-  const data = revisionData(ds);
+  const data = cachedRevisionData(ds);
   const current: ControllerRevision[] = [];
   const old: ControllerRevision[] = [];
   for (const h of histories) {
     const labelled = await ensureHashLabel(deps, h);
-    if (dataOf(labelled) === data) current.push(labelled);
+    if (cachedDataOf(labelled) === data) current.push(labelled);
     else old.push(labelled);
   }
   const next = maxRevision(old) + 1;

@@ -1,12 +1,12 @@
 // canAdoptOnce: one live read of the owner per sync, refusing an owner that was replaced or is being deleted;
-// applyClaim: the release and adopt patches of a claim, and the errors they may ignore; controllerRef.
+// applyClaim: the release and adopt patches of a claim, and the errors they may ignore; controllerRef; ownerKeys.
 
 import { describe, expect, it } from 'vitest';
 import { R } from '../../apiserver/api/resources.js';
 import { conflict, invalid, notFound } from '../../apiserver/api/status.js';
-import type { DaemonSet, OwnerReference, Pod } from '../../apiserver/api/types.js';
+import type { DaemonSet, OwnerReference, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import type { Client } from '../runtime/index.js';
-import { applyClaim, canAdoptOnce, controllerRef, type Claim } from './controller-ref.js';
+import { applyClaim, canAdoptOnce, controllerRef, ownerKeys, resolveControllerRef, type Claim, type OwnerLister } from './controller-ref.js';
 
 const cached: DaemonSet = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { namespace: 'ns', name: 'ds', uid: 'u1' } } as DaemonSet;
 
@@ -89,5 +89,52 @@ describe('controllerRef', () => {
   it('points at an apps/v1 owner, or a v1 Pod', () => {
     expect(controllerRef(cached, 'DaemonSet')).toEqual({ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ds', uid: 'u1', controller: true, blockOwnerDeletion: true });
     expect(controllerRef({ metadata: { name: 'web-0', uid: 'p1' } }, 'Pod')).toEqual({ apiVersion: 'v1', kind: 'Pod', name: 'web-0', uid: 'p1', controller: true, blockOwnerDeletion: true });
+  });
+});
+
+describe('ownerKeys', () => {
+  const set = (ns: string, name: string, uid: string, selector?: StatefulSet['spec'] extends infer S ? S extends { selector?: infer L } ? L : never : never): StatefulSet =>
+    ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { namespace: ns, name, uid }, spec: { selector } }) as StatefulSet;
+  const web = set('a', 'web', 'u-web', { matchLabels: { app: 'web' } });
+  const db = set('a', 'db', 'u-db', { matchExpressions: [{ key: 'app', operator: 'In', values: ['db', 'web'] }] });
+  const empty = set('a', 'empty', 'u-empty', {});
+  const invalidSel = set('a', 'bad', 'u-bad', { matchExpressions: [{ key: 'app', operator: 'Foo', values: ['web'] }] });
+  const other = set('b', 'web', 'u-web-b', { matchLabels: { app: 'web' } });
+  const all = [web, db, empty, invalidSel, other];
+  const namespaces: string[] = [];
+  const owners: OwnerLister<StatefulSet> = {
+    get: (ns, name) => all.find((s) => s.metadata?.namespace === ns && s.metadata?.name === name),
+    inNamespace: (ns) => {
+      namespaces.push(ns);
+      return all.filter((s) => s.metadata?.namespace === ns);
+    },
+  };
+  const ref = (kind: string, name: string, uid: string): OwnerReference => ({ apiVersion: 'apps/v1', kind, name, uid, controller: true });
+  const pod = (labels: Record<string, string>, refs: OwnerReference[] = [], ns = 'a'): Pod => ({ metadata: { namespace: ns, name: 'p', labels, ownerReferences: refs } });
+
+  it.each<[string, Pod, string[]]>([
+    ['a pod of a cached owner with the same uid', pod({ app: 'x' }, [ref('StatefulSet', 'web', 'u-web')]), ['a/web']],
+    ['a pod whose owner is not cached (upstream: ignored)', pod({ app: 'web' }, [ref('StatefulSet', 'gone', 'u-gone')]), []],
+    ['a pod whose owner uid is stale', pod({ app: 'web' }, [ref('StatefulSet', 'web', 'old')]), []],
+    ['a pod controlled by another kind', pod({ app: 'web' }, [ref('ReplicaSet', 'web', 'u-web')]), []],
+    ['a pod with only a non-controller reference is an orphan', pod({ app: 'web' }, [{ ...ref('StatefulSet', 'db', 'u-db'), controller: false }]), ['a/web', 'a/db']],
+    ['an orphan: the matching owners of its namespace (empty and invalid selectors match nothing)', pod({ app: 'web' }), ['a/web', 'a/db']],
+    ['an orphan matching none', pod({ app: 'x' }), []],
+    ['an orphan in another namespace', pod({ app: 'web' }, [], 'b'), ['b/web']],
+  ])('%s', (_n, p, want) => {
+    expect(ownerKeys(owners, 'StatefulSet', p)).toEqual(want);
+  });
+
+  it('looks only at the orphan\'s namespace', () => {
+    namespaces.length = 0;
+    ownerKeys(owners, 'StatefulSet', pod({ app: 'web' }, [], 'b'));
+    ownerKeys(owners, 'StatefulSet', pod({ app: 'web' }, [ref('StatefulSet', 'web', 'u-web')]));
+    expect(namespaces).toEqual(['b']);
+  });
+
+  it('resolveControllerRef checks kind, name and uid', () => {
+    expect(resolveControllerRef(owners, 'StatefulSet', 'a', ref('StatefulSet', 'web', 'u-web'))).toBe(web);
+    expect(resolveControllerRef(owners, 'DaemonSet', 'a', ref('StatefulSet', 'web', 'u-web'))).toBeUndefined();
+    expect(resolveControllerRef(owners, 'StatefulSet', 'b', ref('StatefulSet', 'web', 'u-web'))).toBeUndefined();
   });
 });

@@ -1,10 +1,11 @@
 // Controller references and claiming (upstream ControllerRefManager): adopt matching orphans, release strays.
 
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { DaemonSet, ObjectMeta, OwnerReference, StatefulSet } from '../../apiserver/api/types.js';
-import { matches, type Selector } from '../../apiserver/api/labels.js';
+import { isEverything, matches, safeSelector, type Selector } from '../../apiserver/api/labels.js';
 import type { ResourceInfo } from '../../apiserver/api/resources.js';
 import { isInvalid, isNotFound } from '../../apiserver/api/status.js';
-import type { Client } from '../runtime/index.js';
+import { keyOf, type Client } from '../runtime/index.js';
 
 /** The owner kinds whose history this module keeps. */
 export type OwnerKind = 'DaemonSet' | 'StatefulSet';
@@ -24,6 +25,60 @@ export function controllerRef(owner: { metadata?: ObjectMeta }, kind: RefKind): 
 /** The controller reference of an object, if any. */
 export function controllerOf(obj: { metadata?: ObjectMeta }): OwnerReference | undefined {
   return obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+}
+
+/** An owner as the event handlers see it: metadata and a label selector. */
+type SelectingOwner = { metadata?: ObjectMeta; spec?: { selector?: LabelSelector | null } };
+
+/** The cached owners of one kind (read-only): one by namespace and name, and all of one namespace (an index). */
+export interface OwnerLister<T> {
+  get(namespace: string, name: string): T | undefined;
+  inNamespace(namespace: string): T[];
+}
+
+/**
+ * Upstream resolveControllerRef: the owner a controller reference names, if one of that kind is cached under the name
+ * with the referenced uid (otherwise the reference points at an owner this controller does not know: ignored).
+ */
+export function resolveControllerRef<T extends { metadata?: ObjectMeta }>(
+  owners: Pick<OwnerLister<T>, 'get'>,
+  kind: OwnerKind,
+  namespace: string,
+  ref: { kind?: string; name?: string; uid?: string },
+): T | undefined {
+  if (ref.kind !== kind) return undefined;
+  const owner = owners.get(namespace, ref.name ?? '');
+  return owner && owner.metadata?.uid === ref.uid ? owner : undefined;
+}
+
+// Parsed selectors per cached owner: informer objects are replaced, never changed, on update.
+const selectors = new WeakMap<object, Selector>();
+
+/**
+ * Whether `owner` selects `labels` for an orphan event (upstream GetPodDaemonSets / GetPodStatefulSets): a selector
+ * that does not convert, or selects everything, matches nothing.
+ */
+export function ownerSelects(owner: SelectingOwner, labels: Record<string, string> | undefined): boolean {
+  let sel = selectors.get(owner);
+  if (!sel) selectors.set(owner, (sel = safeSelector(owner.spec?.selector)));
+  return !isEverything(sel) && matches(sel, labels);
+}
+
+/**
+ * The keys of the owners a pod or revision change concerns (upstream's add/update/delete handlers): for an object
+ * with a controller reference, that owner if resolveControllerRef finds it (else none); for an orphan, every owner
+ * of its namespace whose selector matches it (one of them may adopt it).
+ */
+export function ownerKeys<T extends SelectingOwner>(owners: OwnerLister<T>, kind: OwnerKind, obj: { metadata?: ObjectMeta }): string[] {
+  const ns = obj.metadata?.namespace ?? '';
+  const ref = controllerOf(obj);
+  if (ref) {
+    const owner = resolveControllerRef(owners, kind, ns, ref);
+    return owner ? [keyOf(owner)] : [];
+  }
+  const out: string[] = [];
+  for (const owner of owners.inNamespace(ns)) if (ownerSelects(owner, obj.metadata?.labels)) out.push(keyOf(owner));
+  return out;
 }
 
 /** What a claim decided: objects the owner controls and keeps, orphans to adopt, owned objects to release. */

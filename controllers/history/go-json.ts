@@ -75,3 +75,22 @@ export function revisionData(owner: { spec?: { template?: unknown } }): string {
 export function dataOf(cr: { data?: unknown }): string {
   return goJSON(cr.data ?? null);
 }
+
+// Assumptions / Invariants: informer objects are replaced, never changed, on update (controllers/runtime/informer.ts),
+// so the encodings below may be remembered per object; an object must not be changed after it was encoded.
+const ownerData = new WeakMap<object, string>();
+const revisionBytes = new WeakMap<object, string>();
+
+/** `revisionData(owner)`, computed once per owner object (for cached owners, read-only). */
+export function cachedRevisionData(owner: { spec?: { template?: unknown } }): string {
+  let data = ownerData.get(owner);
+  if (data === undefined) ownerData.set(owner, (data = revisionData(owner)));
+  return data;
+}
+
+/** `dataOf(cr)`, computed once per revision object (for cached revisions, read-only). */
+export function cachedDataOf(cr: { data?: unknown }): string {
+  let data = revisionBytes.get(cr);
+  if (data === undefined) revisionBytes.set(cr, (data = dataOf(cr)));
+  return data;
+}

@@ -6,7 +6,7 @@ import { selectorFromLabelSelector } from '../../apiserver/api/labels.js';
 import { alreadyExists, conflict, isAlreadyExists, notFound } from '../../apiserver/api/status.js';
 import type { Client } from '../runtime/index.js';
 import {
-  adoptPatch, canonicalTemplate, claim, CONTROLLER_REVISION_HASH_LABEL, createRevision, daemonSetHash, dataOf, deleteRevisions, fnv1, fnv1a, goJSON,
+  adoptPatch, cachedDataOf, cachedRevisionData, canonicalTemplate, claim, CONTROLLER_REVISION_HASH_LABEL, createRevision, daemonSetHash, dataOf, deleteRevisions, fnv1, fnv1a, goJSON,
   maxRevision, newRevision, releasePatch, revisionData, revisionsToDelete, safeEncode, sortRevisions, statefulSetHash, templateOf,
 } from './index.js';
 
@@ -32,6 +32,22 @@ const defaulted = {
 };
 
 describe('revision data', () => {
+  it('cachedRevisionData / cachedDataOf: the same bytes, encoded once per object (a replaced object is encoded anew)', () => {
+    const owner = ds(structuredClone(defaulted));
+    const data = revisionData(owner);
+    expect(cachedRevisionData(owner)).toBe(data);
+    const cr = { data: JSON.parse(data) as unknown };
+    expect(cachedDataOf(cr)).toBe(data);
+    // Changing an object in place is outside the contract: the remembered bytes show the encoding is not redone.
+    (owner.spec!.template.metadata!.labels as Record<string, string>).app = 'y';
+    cr.data = {};
+    expect(cachedRevisionData(owner)).toBe(data);
+    expect(cachedDataOf(cr)).toBe(data);
+    expect(cachedRevisionData({ ...owner })).toBe(revisionData(owner));
+    expect(cachedRevisionData({ ...owner })).not.toBe(data);
+    expect(cachedDataOf({ ...cr })).toBe('{}');
+  });
+
   it('is the sorted-key Go JSON of the defaulted template with $patch replace (controllers.md §2.7 example)', () => {
     expect(revisionData(ds(defaulted))).toBe(
       '{"spec":{"template":{"$patch":"replace","metadata":{"creationTimestamp":null,"labels":{"app":"x"}},"spec":{"containers":[{"image":"nginx","imagePullPolicy":"Always","name":"nginx","resources":{},"terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}],"dnsPolicy":"ClusterFirst","restartPolicy":"Always","schedulerName":"default-scheduler","securityContext":{},"terminationGracePeriodSeconds":30}}}}',

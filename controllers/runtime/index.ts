@@ -5,6 +5,7 @@ export { runPeriodically, type PeriodicOptions } from './periodic.js';
 export { loadKubeconfig, parseKubeconfig, defaultKubeconfigPath, type ClusterConfig } from './kubeconfig.js';
 export { Client, errorOf, type ClientOptions, type DeleteOptions, type ListOptions, type PatchType, type RawResponse, type WriteOptions } from './client.js';
 export { resourcePath, queryString } from './paths.js';
+export { updateStatusRetrying, type StatusRetry } from './status-write.js';
 export { LineDecoder, parseWatchEvent, decodeWatchStream, type WatchEvent } from './watch.js';
 export { Informer, keyOf, splitKey, type ObjectLike, type EventHandler, type InformerDeps, type InformerOptions } from './informer.js';
 export { IndexedStore, type IndexFunc } from './store.js';

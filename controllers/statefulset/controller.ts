@@ -1,9 +1,8 @@
 // The StatefulSet controller's wiring: informers for sets, pods, revisions and claims, and which changes queue which set.
 
 import { R } from '../../apiserver/api/resources.js';
-import { matches, safeSelector } from '../../apiserver/api/labels.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
-import { controllerOf } from '../history/index.js';
+import { controllerOf, ownerKeys, type OwnerLister } from '../history/index.js';
 import { keyOf, type Controller, type EventRecorder, type Runtime } from '../runtime/index.js';
 import { Expectations } from './expectations.js';
 import { MEMBER_INDEX, NAMESPACE_INDEX, syncStatefulSet, type SyncDeps } from './sync.js';
@@ -21,9 +20,10 @@ const ns = (o: { metadata?: { namespace?: string } }): string => o.metadata?.nam
 
 /**
  * Builds the controller on `rt` (shared informers). Assumptions / Invariants (upstream stateful_set.go handlers): a pod
- * change queues its controlling StatefulSet (when that is the cached set with the referenced uid), an orphan's change
- * queues every set of its namespace whose selector matches; revisions queue their controller; besides, any change of an
- * object a set is waiting to see (its own write) queues that set.
+ * change queues its controlling StatefulSet only when that is the cached set with the referenced uid (upstream
+ * resolveControllerRef), an orphan's change queues every set of its namespace whose selector matches (an empty or
+ * invalid selector matches nothing); revisions queue their controller, under the same rule; besides, any change of
+ * an object a set is waiting to see (its own write) queues that set.
  */
 export function newStatefulSetController(rt: Runtime, opts: StatefulSetControllerOptions = {}): { controller: Controller; deps: SyncDeps } {
   const sets = rt.informer<StatefulSet>(R.statefulsets);
@@ -39,20 +39,13 @@ export function newStatefulSetController(rt: Runtime, opts: StatefulSetControlle
   const expectations = new Expectations(() => rt.clock.now());
   const deps: SyncDeps = { client: rt.client, clock: rt.clock, logger: rt.logger, recorder: opts.recorder ?? rt.recorder('statefulset-controller'), sets, pods, revisions, claims, expectations };
 
-  const ownerKey = (o: Pod | ControllerRevision): string[] => {
-    const ref = controllerOf(o);
-    if (!ref) return [];
-    if (ref.kind !== 'StatefulSet' || !ref.apiVersion?.startsWith('apps/')) return [];
-    const key = `${ns(o)}/${ref.name}`;
-    const cached = sets.getByKey(key);
-    return cached && cached.metadata?.uid !== ref.uid ? [] : [key];
-  };
-  const podKeys = (pod: Pod): string[] => {
-    const waiting = expectations.waiting('pods', keyOf(pod));
-    if (controllerOf(pod)) return [...ownerKey(pod), ...waiting];
-    const matching = sets.byIndex(NAMESPACE_INDEX, ns(pod)).filter((s) => matches(safeSelector(s.spec?.selector), pod.metadata?.labels));
-    return [...matching.map(keyOf), ...waiting];
-  };
+  const owners: OwnerLister<StatefulSet> = { get: (n, name) => sets.get(n, name), inNamespace: (n) => sets.byIndex(NAMESPACE_INDEX, n) };
+  const podKeys = (pod: Pod): string[] => [...ownerKeys(owners, 'StatefulSet', pod), ...expectations.waiting('pods', keyOf(pod))];
+  // Orphan revisions queue no set (they are adopted on the set's next sync).
+  const revisionKeys = (cr: ControllerRevision): string[] => [
+    ...(controllerOf(cr) ? ownerKeys(owners, 'StatefulSet', cr) : []),
+    ...expectations.waiting('controllerrevisions', keyOf(cr)),
+  ];
 
   const controller = rt.controller({
     name: 'statefulset',
@@ -60,7 +53,7 @@ export function newStatefulSetController(rt: Runtime, opts: StatefulSetControlle
     sources: [
       { informer: sets, toKeys: (s: StatefulSet) => [keyOf(s)] },
       { informer: pods, toKeys: podKeys },
-      { informer: revisions, toKeys: (cr: ControllerRevision) => [...ownerKey(cr), ...expectations.waiting('controllerrevisions', keyOf(cr))] },
+      { informer: revisions, toKeys: revisionKeys },
       { informer: claims, toKeys: (c: PersistentVolumeClaim) => expectations.waiting('persistentvolumeclaims', keyOf(c)) },
     ],
     reconcile: (key) => syncStatefulSet(deps, key),

@@ -1,7 +1,7 @@
 // A StatefulSet's ControllerRevisions: which revision is current and which is the update, new ones, rollback, truncation.
 
 import type { ControllerRevision, Pod, StatefulSet } from '../../apiserver/api/types.js';
-import { dataOf, maxRevision, newRevision, revisionData, revisionsToDelete, sortRevisions, statefulSetHash, templateOf } from '../history/index.js';
+import { cachedDataOf, cachedRevisionData, maxRevision, newRevision, revisionsToDelete, sortRevisions, statefulSetHash, templateOf } from '../history/index.js';
 import { CR_HASH_LABEL, getPodRevision, type VersionedSet } from './util.js';
 
 /** What getStatefulSetRevisions must do for the update revision. */
@@ -18,10 +18,10 @@ export type RevisionPlan =
  * max+1 (same name); otherwise a new revision max+1 is created.
  */
 export function planUpdateRevision(set: StatefulSet, revisions: readonly ControllerRevision[]): RevisionPlan {
-  const data = revisionData(set);
+  const data = cachedRevisionData(set);
   const next = maxRevision(revisions) + 1;
   const sorted = sortRevisions(revisions);
-  const equal = sorted.filter((r) => dataOf(r) === data);
+  const equal = sorted.filter((r) => cachedDataOf(r) === data);
   const lastEqual = equal[equal.length - 1];
   if (lastEqual && lastEqual === sorted[sorted.length - 1]) return { kind: 'unchanged', revision: lastEqual };
   if (lastEqual) return { kind: 'renumber', revision: lastEqual, to: next };

@@ -6,7 +6,7 @@ import { isConflict } from '../../apiserver/api/status.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import { selectorFromLabelSelector, type Selector } from '../../apiserver/api/labels.js';
 import { canAdoptOnce, createRevision, deleteRevisions } from '../history/index.js';
-import { keyOf, type Client, type Clock, type EventRecorder, type Informer, type Logger, type ReconcileResult } from '../runtime/index.js';
+import { keyOf, updateStatusRetrying, type Client, type Clock, type EventRecorder, type Informer, type Logger, type ReconcileResult } from '../runtime/index.js';
 import { getPodsForStatefulSet, listRevisions } from './claim.js';
 import { updateStatefulSet } from './control.js';
 import type { Expectations, Observed } from './expectations.js';
@@ -136,17 +136,11 @@ const STATUS_ATTEMPTS = 5;
 async function updateStatefulSetStatus(deps: SyncDeps, key: string, set: StatefulSet, status: SetStatus): Promise<void> {
   completeRollingUpdate(set, status);
   if (!inconsistentStatus(set, status)) return;
-  let target = set;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await deps.client.update(R.statefulsets, { ...target, apiVersion: 'apps/v1', kind: 'StatefulSet', status: toWire(status) }, { subresource: 'status' });
-      break;
-    } catch (e) {
-      if (!isConflict(e) || attempt >= STATUS_ATTEMPTS) throw e;
-      target = await deps.client.get<StatefulSet>(R.statefulsets, set.metadata?.namespace, set.metadata?.name ?? '');
-      if (target.metadata?.uid !== set.metadata?.uid) return;
-    }
-  }
+  const wire = toWire(status);
+  // A re-read that finds another set of the name (uid changed) stops without writing.
+  const build = (cur: StatefulSet): StatefulSet | undefined =>
+    cur.metadata?.uid === set.metadata?.uid ? { ...cur, apiVersion: 'apps/v1', kind: 'StatefulSet', status: wire } : undefined;
+  if (!(await updateStatusRetrying(deps.client, R.statefulsets, set, build, { attempts: STATUS_ATTEMPTS, retryIf: isConflict }))) return;
   deps.expectations.expectChanged(key, 'statefulsets', key, set);
 }
 
