@@ -3,6 +3,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { ObjectMeta, OwnerReference } from './types.js';
 import type { FieldError } from './status.js';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from './finalizers.js';
 
 // Assumptions / Invariants: the format strings, messages and examples below are those of
 // k8s.io/apimachinery v0.32 pkg/util/validation; messages embed the format text verbatim.
@@ -242,7 +243,7 @@ export function validateAnnotations(annotations: Readonly<Record<string, string>
 export function validateFinalizers(finalizers: readonly string[] | undefined, field: string): FieldError[] {
   const list = finalizers ?? [];
   const errs = list.flatMap((f) => isQualifiedName(f).map((m) => invalidAt(field, f, m)));
-  if (list.includes('orphan') && list.includes('foregroundDeletion')) {
+  if (list.includes(ORPHAN_FINALIZER) && list.includes(FOREGROUND_FINALIZER)) {
     errs.push(invalidAt(field, [...list], 'finalizer orphan and foregroundDeletion cannot be both set'));
   }
   return errs;

@@ -1,5 +1,6 @@
 // Deletion planning: finalizers, graceful pod deletion and preconditions, as upstream's BeforeDelete.
 
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../api/finalizers.js';
 import * as S from '../api/status.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { isPlainObject, type KObject } from '../api/types.js';
@@ -51,10 +52,6 @@ function podGrace(pod: KObject, opts: DeleteOptions): number {
   // Upstream turns a negative period into 1 second (not an immediate removal).
   return period < 0 ? 1 : period;
 }
-
-/** The finalizers the garbage collector acts on (meta/v1 FinalizerDeleteDependents / FinalizerOrphanDependents). */
-export const FOREGROUND_FINALIZER = 'foregroundDeletion';
-export const ORPHAN_FINALIZER = 'orphan';
 
 /**
  * The finalizers an object should carry after a DELETE with `opts` (upstream deletionFinalizersForGarbageCollection

@@ -4,7 +4,8 @@ import { isNotFound } from '../../apiserver/api/status.js';
 import type { ResourceInfo } from '../../apiserver/api/resources.js';
 import type { KObject, OwnerReference } from '../../apiserver/api/types.js';
 import type { Client, Controller, EventRecorder, Logger, Runtime } from '../runtime/index.js';
-import { deletingWith, FOREGROUND, Graph, itemKey, ownerRefs, type Node } from './graph.js';
+import { FOREGROUND_FINALIZER } from '../../apiserver/api/finalizers.js';
+import { deletingWith, Graph, itemKey, ownerRefs, type Node } from './graph.js';
 import {
   attemptToDeleteKeys, attemptToOrphanKeys, classifyReference, invalidNamespaceRefs, ownerNamespace,
   planAttemptToDelete, planOrphan, type ClassifiedRef, type GcAction,
@@ -84,7 +85,7 @@ export async function attemptToDeleteItem(deps: GcDeps, key: string): Promise<vo
   const where = deps.graph.split(key);
   const cached = deps.graph.get(key);
   if (!where || !cached) return; // gone: its deletion enqueued its dependents
-  if (cached.obj.metadata.deletionTimestamp && !deletingWith(cached.obj, FOREGROUND)) return;
+  if (cached.obj.metadata.deletionTimestamp && !deletingWith(cached.obj, FOREGROUND_FINALIZER)) return;
   const obj = await latest(deps.client, where.resource, where.namespace, where.name, cached.obj.metadata.uid);
   if (!obj) return;
   const item: Node = { resource: where.resource, obj };

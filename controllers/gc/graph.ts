@@ -9,11 +9,6 @@ export const UID_INDEX = 'gc/uid';
 /** Index of a cached object by the uids its ownerReferences name (the dependents index). */
 export const OWNER_UID_INDEX = 'gc/owner-uid';
 
-/** The finalizer of a foreground deletion (meta/v1 FinalizerDeleteDependents). */
-export const FOREGROUND = 'foregroundDeletion';
-/** The finalizer of an orphaning deletion (meta/v1 FinalizerOrphanDependents). */
-export const ORPHAN = 'orphan';
-
 /** An object of the graph with the resource it is served as. */
 export interface Node {
   resource: ResourceInfo;

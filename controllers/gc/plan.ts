@@ -2,7 +2,8 @@
 
 import type { ResourceInfo } from '../../apiserver/api/resources.js';
 import type { KObject, OwnerReference } from '../../apiserver/api/types.js';
-import { deletingWith, FOREGROUND, itemKey, ORPHAN, ownerRefs, type Node } from './graph.js';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../apiserver/api/finalizers.js';
+import { deletingWith, itemKey, ownerRefs, type Node } from './graph.js';
 
 /** The cache lookups the planner needs (implemented by Graph; a static table in tests). */
 export interface GraphView {
@@ -44,7 +45,7 @@ export function classifyReference(item: Node, ref: OwnerReference, ownerResource
   if (!ownerResource) return 'unknown';
   if (!item.resource.namespaced && ownerResource.namespaced) return 'invalid';
   if (!owner || owner.metadata.uid !== ref.uid) return 'dangling';
-  return deletingWith(owner, FOREGROUND) ? 'waiting' : 'solid';
+  return deletingWith(owner, FOREGROUND_FINALIZER) ? 'waiting' : 'solid';
 }
 
 /**
@@ -65,7 +66,7 @@ export function invalidNamespaceRefs(item: Node, view: GraphView): OwnerReferenc
 export function attemptToDeleteKeys(node: Node, view: GraphView): string[] {
   const keys = new Set<string>();
   const self = itemKey(node.resource, node.obj);
-  if (deletingWith(node.obj, FOREGROUND)) {
+  if (deletingWith(node.obj, FOREGROUND_FINALIZER)) {
     keys.add(self);
     for (const d of view.dependents(node.obj.metadata.uid ?? '')) keys.add(itemKey(d.resource, d.obj));
   }
@@ -75,7 +76,7 @@ export function attemptToDeleteKeys(node: Node, view: GraphView): string[] {
     const owner = view.ownerByName(resource, ref, ownerNamespace(node, resource));
     if (!owner || owner.obj.metadata.uid !== ref.uid || !node.resource.namespaced && resource.namespaced) {
       keys.add(self);
-    } else if (deletingWith(owner.obj, FOREGROUND)) {
+    } else if (deletingWith(owner.obj, FOREGROUND_FINALIZER)) {
       keys.add(self);
       keys.add(itemKey(owner.resource, owner.obj));
     }
@@ -85,7 +86,7 @@ export function attemptToDeleteKeys(node: Node, view: GraphView): string[] {
 
 /** The attemptToOrphan keys of a cache change: the object, while it is being deleted with the `orphan` finalizer. */
 export function attemptToOrphanKeys(node: Node): string[] {
-  return deletingWith(node.obj, ORPHAN) ? [itemKey(node.resource, node.obj)] : [];
+  return deletingWith(node.obj, ORPHAN_FINALIZER) ? [itemKey(node.resource, node.obj)] : [];
 }
 
 /** True when the dependent's reference to `ownerUid` blocks the owner's deletion. */
@@ -101,8 +102,8 @@ function blocks(dependent: KObject, ownerUid: string): boolean {
 export function planDeletingDependents(owner: Node, dependents: readonly Node[]): GcAction[] {
   const uid = owner.obj.metadata.uid ?? '';
   const blocking = dependents.filter((d) => blocks(d.obj, uid));
-  if (blocking.length === 0) return [{ type: 'removeFinalizer', key: itemKey(owner.resource, owner.obj), uid, finalizer: FOREGROUND }];
-  const keys = blocking.filter((d) => !deletingWith(d.obj, FOREGROUND)).map((d) => itemKey(d.resource, d.obj));
+  if (blocking.length === 0) return [{ type: 'removeFinalizer', key: itemKey(owner.resource, owner.obj), uid, finalizer: FOREGROUND_FINALIZER }];
+  const keys = blocking.filter((d) => !deletingWith(d.obj, FOREGROUND_FINALIZER)).map((d) => itemKey(d.resource, d.obj));
   return keys.length > 0 ? [{ type: 'enqueue', keys }] : [];
 }
 
@@ -119,7 +120,7 @@ export function planAttemptToDelete(item: Node, refs: readonly ClassifiedRef[], 
   const meta = item.obj.metadata;
   const key = itemKey(item.resource, item.obj);
   const uid = meta.uid ?? '';
-  if (deletingWith(item.obj, FOREGROUND)) return planDeletingDependents(item, dependents);
+  if (deletingWith(item.obj, FOREGROUND_FINALIZER)) return planDeletingDependents(item, dependents);
   if (meta.deletionTimestamp) return [];
   if (refs.length === 0 || refs.some((r) => r.cls === 'invalid' || r.cls === 'unknown')) return [];
   const uids = (cls: RefClass): string[] => refs.filter((r) => r.cls === cls).map((r) => r.ref.uid);
@@ -132,7 +133,7 @@ export function planAttemptToDelete(item: Node, refs: readonly ClassifiedRef[], 
   }
   if (waiting.length > 0 && dependents.length > 0) {
     const out: GcAction[] = [];
-    if (dependents.some((d) => deletingWith(d.obj, FOREGROUND))) {
+    if (dependents.some((d) => deletingWith(d.obj, FOREGROUND_FINALIZER))) {
       const blocking = ownerRefs(item.obj).filter((r) => r.blockOwnerDeletion === true).map((r) => r.uid);
       if (blocking.length > 0) out.push({ type: 'unblockOwnerRefs', key, uid, ownerUids: blocking });
     }
@@ -140,7 +141,7 @@ export function planAttemptToDelete(item: Node, refs: readonly ClassifiedRef[], 
     return out;
   }
   const finalizers = meta.finalizers ?? [];
-  const policy = finalizers.includes(ORPHAN) ? 'Orphan' : finalizers.includes(FOREGROUND) ? 'Foreground' : 'Background';
+  const policy = finalizers.includes(ORPHAN_FINALIZER) ? 'Orphan' : finalizers.includes(FOREGROUND_FINALIZER) ? 'Foreground' : 'Background';
   return [{ type: 'delete', key, uid, policy }];
 }
 
@@ -150,9 +151,9 @@ export function planAttemptToDelete(item: Node, refs: readonly ClassifiedRef[], 
  * deleted with that finalizer.
  */
 export function planOrphan(owner: Node, dependents: readonly Node[]): GcAction[] {
-  if (!deletingWith(owner.obj, ORPHAN)) return [];
+  if (!deletingWith(owner.obj, ORPHAN_FINALIZER)) return [];
   const uid = owner.obj.metadata.uid ?? '';
   const out: GcAction[] = dependents.map((d) => ({ type: 'removeOwnerRefs', key: itemKey(d.resource, d.obj), uid: d.obj.metadata.uid ?? '', ownerUids: [uid] }));
-  out.push({ type: 'removeFinalizer', key: itemKey(owner.resource, owner.obj), uid, finalizer: ORPHAN });
+  out.push({ type: 'removeFinalizer', key: itemKey(owner.resource, owner.obj), uid, finalizer: ORPHAN_FINALIZER });
   return out;
 }
