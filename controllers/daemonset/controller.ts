@@ -8,7 +8,7 @@ import { keyOf, splitKey, updateStatusRetrying, type Controller, type ReconcileR
 import { Backoff } from './backoff.js';
 import { getDaemonPods } from './claim.js';
 import { CONTROLLER, type DaemonSetDeps } from './deps.js';
-import { Expectations } from './expectations.js';
+import { newPodExpectations, podWritesSeen } from './expectations.js';
 import { nodeAddKeys, nodeUpdateKeys, ownerKeys, readyResync, type DaemonSetLister } from './handlers.js';
 import { cleanupHistory, constructHistory, hashOf } from './history.js';
 import { syncNodes } from './pod-control.js';
@@ -82,7 +82,7 @@ export async function syncDaemonSet(deps: DaemonSetDeps, key: string): Promise<R
   const { namespace = '', name } = splitKey(key);
   const ds = deps.dsets.get(namespace, name);
   if (!ds) {
-    deps.expectations.delete(key);
+    deps.expectations.forget(key);
     return;
   }
   if (ds.spec?.selector && isEverything(selectorFromLabelSelector(ds.spec.selector))) {
@@ -93,7 +93,7 @@ export async function syncDaemonSet(deps: DaemonSetDeps, key: string): Promise<R
   deps.backoff.gc(deps.clock.now());
   const { cur, old } = await constructHistory(deps, ds);
   const hash = hashOf(cur);
-  if (!deps.expectations.satisfied(key, namespace, deps.pods)) {
+  if (!podWritesSeen(deps.expectations, key, namespace, deps.pods)) {
     const after = await updateDaemonSetStatus(deps, ds, hash, false);
     return after === undefined ? undefined : { requeueAfterMs: after };
   }
@@ -147,7 +147,7 @@ export function newDaemonSetController(rt: Runtime, opts: DaemonSetControllerOpt
     clock: rt.clock,
     logger: rt.logger,
     recorder: rt.recorder('daemonset-controller'),
-    expectations: new Expectations(() => rt.clock.now()),
+    expectations: newPodExpectations(() => rt.clock.now()),
     backoff: new Backoff(rt.clock),
     burstReplicas: opts.burstReplicas ?? 250,
     dsets: lister,

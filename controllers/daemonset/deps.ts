@@ -1,9 +1,9 @@
 // What a DaemonSet sync reads and writes through: the caches, the client, the clock, events, and its in-memory state.
 
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../../apiserver/api/types.js';
-import type { Client, Clock, EventRecorder, Logger } from '../runtime/index.js';
+import type { Client, Clock, EventRecorder, Expectations, Logger } from '../runtime/index.js';
 import type { Backoff } from './backoff.js';
-import type { Expectations, PodCacheView } from './expectations.js';
+import type { PodCacheView } from './expectations.js';
 
 /** The read-only caches a sync plans from (objects must not be changed). */
 export interface DaemonSetCaches {

@@ -1,10 +1,10 @@
-// The record of unobserved writes, and the failed-pod back-off.
+// The DaemonSet's rules for unobserved writes (on the shared Expectations), and the failed-pod back-off.
 
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../apiserver/api/types.js';
-import { FakeClock } from '../runtime/index.js';
+import { FakeClock, type Expectations } from '../runtime/index.js';
 import { Backoff } from './backoff.js';
-import { Expectations, type PodCacheView } from './expectations.js';
+import { expectPodCreated, expectPodDeleted, newPodExpectations, podWritesSeen, type PodCacheView } from './expectations.js';
 
 const pod = (name: string, rv: string, extra: Record<string, unknown> = {}): Pod => ({ metadata: { name, namespace: 'ns', uid: `u-${name}`, resourceVersion: rv, ...extra } }) as Pod;
 
@@ -12,33 +12,35 @@ function cache(pods: Pod[], rv: string): PodCacheView {
   return { get: (_ns, name) => pods.find((p) => p.metadata?.name === name), resourceVersion: () => rv };
 }
 
-describe('Expectations', () => {
+describe('DaemonSet pod expectations', () => {
   it.each<[string, (e: Expectations) => void, PodCacheView, boolean]>([
     ['nothing recorded', () => undefined, cache([], '1'), true],
-    ['a create not in the cache yet', (e) => e.created('ns/d', pod('p', '20')), cache([], '19'), false],
-    ['a create in the cache', (e) => e.created('ns/d', pod('p', '20')), cache([pod('p', '20')], '20'), true],
-    ['a create the cache went past (created and deleted before it looked)', (e) => e.created('ns/d', pod('p', '20')), cache([], '25'), true],
-    ['a delete not seen yet', (e) => e.deleted('ns/d', pod('p', '20')), cache([pod('p', '20')], '20'), false],
-    ['a delete seen as terminating', (e) => e.deleted('ns/d', pod('p', '20')), cache([pod('p', '21', { deletionTimestamp: 'x' })], '21'), true],
-    ['a delete seen as gone', (e) => e.deleted('ns/d', pod('p', '20')), cache([], '21'), true],
-    ['a delete after which another pod took the name', (e) => e.deleted('ns/d', pod('p', '20')), cache([{ ...pod('p', '22'), metadata: { name: 'p', uid: 'other' } } as Pod], '22'), true],
+    ['a create not in the cache yet', (e) => expectPodCreated(e, 'ns/d', pod('p', '20')), cache([], '19'), false],
+    ['a create in the cache', (e) => expectPodCreated(e, 'ns/d', pod('p', '20')), cache([pod('p', '20')], '20'), true],
+    ['a create the cache went past (created and deleted before it looked)', (e) => expectPodCreated(e, 'ns/d', pod('p', '20')), cache([], '25'), true],
+    ['a delete not seen yet', (e) => expectPodDeleted(e, 'ns/d', pod('p', '20')), cache([pod('p', '20')], '20'), false],
+    ['a delete seen as terminating', (e) => expectPodDeleted(e, 'ns/d', pod('p', '20')), cache([pod('p', '21', { deletionTimestamp: 'x' })], '21'), true],
+    ['a delete seen as gone', (e) => expectPodDeleted(e, 'ns/d', pod('p', '20')), cache([], '21'), true],
+    ['a delete after which another pod took the name', (e) => expectPodDeleted(e, 'ns/d', pod('p', '20')), cache([{ ...pod('p', '22'), metadata: { name: 'p', uid: 'other' } } as Pod], '22'), true],
   ])('%s', (_name, record, view, satisfied) => {
-    const e = new Expectations(() => 0);
+    const e = newPodExpectations(() => 0);
     record(e);
-    expect(e.satisfied('ns/d', 'ns', view)).toBe(satisfied);
+    expect(podWritesSeen(e, 'ns/d', 'ns', view)).toBe(satisfied);
   });
 
   it('forgets what it has seen, expires after 5 minutes, and is per DaemonSet', () => {
     let now = 0;
-    const e = new Expectations(() => now);
-    e.created('ns/a', pod('p1', '20'));
-    e.created('ns/a', pod('p2', '21'));
-    expect(e.satisfied('ns/a', 'ns', cache([pod('p1', '20')], '20'))).toBe(false);
-    expect(e.pending('ns/a')).toEqual({ creates: 1, deletes: 0 });
-    expect(e.satisfied('ns/b', 'ns', cache([], '0'))).toBe(true);
+    const e = newPodExpectations(() => now);
+    expectPodCreated(e, 'ns/a', pod('p1', '20'));
+    expectPodCreated(e, 'ns/a', pod('p2', '21'));
+    expect(podWritesSeen(e, 'ns/a', 'ns', cache([pod('p1', '20')], '20'))).toBe(false);
+    expect(e.pending('ns/a')).toEqual([{ kind: 'pods', key: 'ns/p2' }]);
+    expect(podWritesSeen(e, 'ns/b', 'ns', cache([], '0'))).toBe(true);
+    now = 5 * 60_000 - 1;
+    expect(podWritesSeen(e, 'ns/a', 'ns', cache([], '0'))).toBe(false);
     now = 5 * 60_000 + 1;
-    expect(e.satisfied('ns/a', 'ns', cache([], '0'))).toBe(true);
-    expect(e.pending('ns/a')).toEqual({ creates: 0, deletes: 0 });
+    expect(podWritesSeen(e, 'ns/a', 'ns', cache([], '0'))).toBe(true);
+    expect(e.pending('ns/a')).toEqual([]);
   });
 });
 

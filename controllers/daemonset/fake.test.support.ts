@@ -8,7 +8,7 @@ import { metaTime } from '../../apiserver/api/time.js';
 import { FakeClock, silentLogger, type Client, type EventRecorder } from '../runtime/index.js';
 import { Backoff } from './backoff.js';
 import type { DaemonSetDeps } from './deps.js';
-import { Expectations } from './expectations.js';
+import { newPodExpectations } from './expectations.js';
 import { targetNodeName } from './util.js';
 
 type Obj = Record<string, unknown> & { metadata: Record<string, unknown> & { name: string; namespace?: string } };
@@ -177,7 +177,7 @@ export class FakeCluster {
       clock,
       logger: silentLogger,
       recorder: this.recorder(),
-      expectations: new Expectations(() => clock.now()),
+      expectations: newPodExpectations(() => clock.now()),
       backoff: new Backoff(clock),
       burstReplicas: 250,
       dsets: { get: (ns, name) => this.cached().get(this.key('daemonsets', ns, name)) as DaemonSet | undefined },

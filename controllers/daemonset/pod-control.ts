@@ -5,6 +5,7 @@ import { ApiError, isNotFound } from '../../apiserver/api/status.js';
 import type { DaemonSet, Pod } from '../../apiserver/api/types.js';
 import { controllerRef } from '../history/index.js';
 import type { DaemonSetDeps } from './deps.js';
+import { expectPodCreated, expectPodDeleted } from './expectations.js';
 import { createPodTemplate, podForNode, templateGeneration } from './util.js';
 
 /** Upstream SlowStartInitialBatchSize. */
@@ -19,7 +20,7 @@ function namespaceTerminating(e: unknown): boolean {
 async function createOne(deps: DaemonSetDeps, ds: DaemonSet, key: string, pod: Pod): Promise<Error | undefined> {
   try {
     const created = await deps.client.create<Pod>(R.pods, pod, { namespace: ds.metadata?.namespace });
-    deps.expectations.created(key, created);
+    expectPodCreated(deps.expectations, key, created);
     deps.recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name ?? ''}`);
     return undefined;
   } catch (e) {
@@ -34,7 +35,7 @@ async function deleteOne(deps: DaemonSetDeps, ds: DaemonSet, key: string, pod: P
   const name = pod.metadata?.name ?? '';
   try {
     await deps.client.delete(R.pods, pod.metadata?.namespace, name);
-    deps.expectations.deleted(key, pod);
+    expectPodDeleted(deps.expectations, key, pod);
     deps.recorder.event(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
     return undefined;
   } catch (e) {

@@ -3,10 +3,10 @@
 import { R } from '../../apiserver/api/resources.js';
 import { isNotFound } from '../../apiserver/api/status.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
-import { keyOf, type Clock, type EventRecorder, type Logger, type ReconcileResult } from '../runtime/index.js';
+import { keyOf, patchPodCondition, type Clock, type EventRecorder, type Logger, type ReconcileResult } from '../runtime/index.js';
 import { noExecuteTaints } from './taints.js';
 import { matchingTolerations, minTolerationMs } from './tolerations.js';
-import { patchPodCondition, podRef, type WriteClient } from './writes.js';
+import { podRef, type WriteClient } from './writes.js';
 
 /** Dependencies of the taint eviction controller. */
 export interface TaintEvictionDeps {

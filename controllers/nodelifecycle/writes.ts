@@ -5,7 +5,7 @@ import { R } from '../../apiserver/api/resources.js';
 import { isConflict, isNotFound } from '../../apiserver/api/status.js';
 import { metaTime } from '../../apiserver/api/time.js';
 import type { Node, Pod, Taint } from '../../apiserver/api/types.js';
-import type { Client, EventRecorder } from '../runtime/index.js';
+import { patchPodCondition, type Client, type EventRecorder } from '../runtime/index.js';
 import { swapTaints } from './taints.js';
 
 /** The part of the client these writes use (tests pass a recording fake). */
@@ -44,29 +44,6 @@ export async function swapNodeTaints(client: WriteClient, name: string, add: Tai
 export async function postNodeConditions(client: WriteClient, node: Node, conditions: NodeCondition[]): Promise<void> {
   const name = node.metadata?.name ?? '';
   await client.patch(R.nodes, undefined, name, 'merge', { metadata: { resourceVersion: node.metadata?.resourceVersion }, status: { conditions } }, { subresource: 'status' });
-}
-
-/** A pod condition written by a controller: a strategic merge of one condition (merge key `type`). */
-export interface PodConditionWrite {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-}
-
-/**
- * Upstream UpdatePodCondition + PatchPodStatus for one condition: nothing when the pod already has it with the same
- * status, reason and message; lastTransitionTime is now when the status changes, else kept. The pod's uid rides along
- * so the write never lands on a recreated pod. Resolves false when nothing was written.
- */
-export async function patchPodCondition(client: WriteClient, pod: Pod, cond: PodConditionWrite, now: number, extraStatus: Record<string, unknown> = {}): Promise<boolean> {
-  const old = pod.status?.conditions?.find((c) => c.type === cond.type);
-  const same = old && old.status === cond.status && (cond.reason === undefined || old.reason === cond.reason) && (cond.message === undefined || old.message === cond.message);
-  if (same && Object.keys(extraStatus).length === 0) return false;
-  const lastTransitionTime = old && old.status === cond.status ? old.lastTransitionTime : metaTime(now);
-  const body = { metadata: { uid: pod.metadata?.uid }, status: { ...extraStatus, conditions: [{ ...cond, lastTransitionTime }] } };
-  await client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', body, { subresource: 'status' });
-  return true;
 }
 
 /**

@@ -1,11 +1,10 @@
 // The pod GC pass: delete terminated pods over the threshold, stuck terminating pods, and pods of deleted nodes.
 
 import { isPodTerminated } from '../../apiserver/api/pod-state.js';
-import { metaTime } from '../../apiserver/api/time.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isNotFound } from '../../apiserver/api/status.js';
 import type { Node, Pod } from '../../apiserver/api/types.js';
-import { keyOf, type Client, type Clock, type Logger } from '../runtime/index.js';
+import { keyOf, patchPodStatus, withTransitionTime, type Client, type Clock, type Logger } from '../runtime/index.js';
 import { missingNodes, Quarantine, terminatedToDelete, terminatingOutOfService, unscheduledTerminating } from './select.js';
 
 /** The part of the client pod GC uses (tests pass a recording fake). */
@@ -94,11 +93,8 @@ export class PodGC {
     try {
       if (!isPodTerminated(pod)) {
         const status: Record<string, unknown> = { phase: 'Failed' };
-        if (condition) {
-          const old = pod.status?.conditions?.find((c) => c.type === condition.type);
-          status.conditions = [{ ...condition, lastTransitionTime: old?.status === condition.status ? old.lastTransitionTime : metaTime(clock.now()) }];
-        }
-        await client.patch(R.pods, ns, name, 'strategic', { metadata: { uid: pod.metadata?.uid }, status }, { subresource: 'status' });
+        if (condition) status.conditions = [withTransitionTime(pod, condition, clock.now())];
+        await patchPodStatus(client, pod, status);
       }
       await client.delete(R.pods, ns, name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata?.uid } });
     } catch (err) {

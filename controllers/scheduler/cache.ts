@@ -1,6 +1,7 @@
 // The scheduler's view of the cluster: one NodeInfo per node with the pods bound or assumed on it.
 
 import type { Node, Pod } from '../../apiserver/api/types.js';
+import { nodeInfoInputsChanged } from './events.js';
 import { addPod, newNodeInfo, removePod, setNode, type NodeInfo, type Snapshot } from './framework.js';
 
 /**
@@ -32,6 +33,13 @@ export class SchedulerCache {
       this.orphans.delete(uid);
       this.addBound(pod);
     }
+  }
+
+  /** A node changed: only the object is replaced when allocatable and images are the same (no NodeInfo rebuild). */
+  updateNode(old: Node, node: Node): void {
+    const info = this.infos.get(node.metadata?.name ?? '');
+    if (info && !nodeInfoInputsChanged(old, node)) info.node = node;
+    else this.upsertNode(node);
   }
 
   /** A node deleted. */

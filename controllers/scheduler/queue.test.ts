@@ -95,6 +95,17 @@ describe('SchedulingQueue', () => {
     expect(q.sizes()).toEqual({ active: 0, backoff: 0, unschedulable: 0 });
   });
 
+  it('update keeps a pod where it is (the unschedulable pool too) and adds an unknown one', async () => {
+    const q = new SchedulingQueue(new FakeClock(0));
+    q.failed('u', 0);
+    q.update('u', 3);
+    expect(q.sizes()).toEqual({ active: 0, backoff: 0, unschedulable: 1 });
+    q.add('a', 0);
+    q.update('b', 1);
+    q.update('a', 2);
+    expect(await drain(q)).toEqual(['a', 'b']);
+  });
+
   it('delete forgets a pod wherever it is; close ends waiting pops', async () => {
     const q = new SchedulingQueue(new FakeClock(0));
     q.add('a', 0);

@@ -32,7 +32,7 @@ export function backoffMs(attempts: number, initialMs = 1000, maxMs = 10_000): n
  * active, back-off or unschedulable; `pop` gives the highest priority first, then the earliest arrival; a pod that
  * failed goes to the unschedulable pool and returns (via back-off: 1 s doubling to 10 s per attempt) when the
  * cluster changes in a way that may help (`moveAllToActive`) or after 5 minutes (`flushUnschedulable`); a pod added
- * or updated while queued is not duplicated. Each entry records where it is (and its heap index while active), so
+ * or updated while queued is not duplicated; only `add` (a change that may help) takes a pod out of the pool. Each entry records where it is (and its heap index while active), so
  * `add`, `delete` and `failed` touch only that part: O(log n) in the active heap.
  */
 export class SchedulingQueue {
@@ -59,6 +59,17 @@ export class SchedulingQueue {
     const entry = this.newEntry(key, priority);
     this.entries.set(key, entry);
     this.pushActive(entry);
+  }
+
+  /**
+   * A queued pod updated without a change that could help it (upstream Update when !isPodUpdated, e.g. a status
+   * post): its priority is refreshed but it stays where it is, in the unschedulable pool too; an unknown pod is added.
+   */
+  update(key: string, priority: number): void {
+    const e = this.entries.get(key);
+    if (!e) return this.add(key, priority);
+    e.priority = priority;
+    if (e.where === 'active') this.fix(e.index);
   }
 
   /** Forgets a pod (deleted, bound, or no longer ours). */

@@ -1,13 +1,13 @@
 // The scheduler loop: pending pods from the queue, the algorithm over the cache, assume, bind; failures recorded.
 
 import { isPodTerminal } from '../../apiserver/api/pod-state.js';
-import { metaTime } from '../../apiserver/api/time.js';
 import { R } from '../../apiserver/api/resources.js';
 import { isConflict, isNotFound } from '../../apiserver/api/status.js';
 import type { Namespace, Node, Pod } from '../../apiserver/api/types.js';
 import type { EventRecorder, Runtime } from '../runtime/index.js';
-import { keyOf, splitKey } from '../runtime/index.js';
+import { keyOf, patchPodCondition, splitKey } from '../runtime/index.js';
 import { SchedulerCache } from './cache.js';
+import { isPodUpdated, nodeSchedulingPropertiesChanged } from './events.js';
 import { schedulePod } from './framework.js';
 import { SchedulingQueue } from './queue.js';
 
@@ -42,7 +42,8 @@ export function truncateEventMessage(msg: string): string {
  * node is assumed at once and the binding (POST pods/binding) runs asynchronously, so the next pod already sees it;
  * a failed binding forgets the assumption and retries the pod with back-off; an unschedulable pod gets the
  * condition PodScheduled=False/Unschedulable with the full message (written only when it changes) and a
- * FailedScheduling event on every attempt; node and pod changes that may free room move unschedulable pods back.
+ * FailedScheduling event on every attempt; node and pod changes that may free room move unschedulable pods back
+ * (a node's heartbeat or a pod's status post does not; upstream nodeSchedulingPropertiesChange, isPodUpdated).
  */
 export class Scheduler {
   readonly cache = new SchedulerCache();
@@ -63,12 +64,12 @@ export class Scheduler {
     this.namespaces = rt.informer<Namespace>(R.namespaces);
     this.nodes.addEventHandler({
       add: (n) => this.onNode(n),
-      update: (_o, n) => this.onNode(n),
+      update: (o, n) => this.onNodeUpdate(o, n),
       delete: (n) => this.cache.removeNode(n.metadata?.name ?? ''),
     });
     this.pods.addEventHandler({
       add: (p) => this.onPod(p),
-      update: (_o, p) => this.onPod(p),
+      update: (o, p) => this.onPod(p, o),
       delete: (p) => this.onPodGone(p),
     });
   }
@@ -78,7 +79,14 @@ export class Scheduler {
     this.queue.moveAllToActive();
   }
 
-  private onPod(p: Pod): void {
+  /** Node info is kept current on every update; unschedulable pods move only when scheduling properties changed. */
+  private onNodeUpdate(old: Node, n: Node): void {
+    this.cache.updateNode(old, n);
+    if (nodeSchedulingPropertiesChanged(old, n)) this.queue.moveAllToActive();
+  }
+
+  /** A pod added or updated; a pending pod leaves the unschedulable pool only when it changed beyond its status. */
+  private onPod(p: Pod, old?: Pod): void {
     const key = keyOf(p);
     if (p.spec?.nodeName) {
       this.queue.delete(key);
@@ -86,8 +94,9 @@ export class Scheduler {
       else this.cache.addBound(p);
       return;
     }
-    if (wantsScheduling(p)) this.queue.add(key, priorityOf(p));
-    else this.queue.delete(key);
+    if (!wantsScheduling(p)) this.queue.delete(key);
+    else if (old && wantsScheduling(old) && !isPodUpdated(old, p)) this.queue.update(key, priorityOf(p));
+    else this.queue.add(key, priorityOf(p));
   }
 
   private onPodGone(p: Pod): void {
@@ -158,13 +167,9 @@ export class Scheduler {
 
   /** The PodScheduled=False condition with the full message, written only when it changes. */
   private async markUnschedulable(pod: Pod, message: string): Promise<void> {
-    const conditions = pod.status?.conditions ?? [];
-    const old = conditions.find((c) => c.type === 'PodScheduled');
-    if (old && old.status === 'False' && old.reason === 'Unschedulable' && old.message === message) return;
-    const now = metaTime(this.rt.clock.now());
-    const cond = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : now, reason: 'Unschedulable', message };
+    const cond = { type: 'PodScheduled', status: 'False', lastProbeTime: null, reason: 'Unschedulable', message };
     try {
-      await this.rt.client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'strategic', { metadata: { uid: pod.metadata?.uid }, status: { conditions: [cond] } }, { subresource: 'status' });
+      await patchPodCondition(this.rt.client, pod, cond, this.rt.clock.now());
     } catch (e) {
       if (!isNotFound(e) && !isConflict(e)) this.rt.logger.warn({ controller: 'scheduler', pod: keyOf(pod), err: (e as Error).message }, 'status update failed');
     }

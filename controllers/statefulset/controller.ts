@@ -3,8 +3,7 @@
 import { R } from '../../apiserver/api/resources.js';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
 import { controllerOf, ownerKeys, type OwnerLister } from '../history/index.js';
-import { keyOf, type Controller, type EventRecorder, type Runtime } from '../runtime/index.js';
-import { Expectations } from './expectations.js';
+import { Expectations, keyOf, type Controller, type EventRecorder, type Runtime } from '../runtime/index.js';
 import { MEMBER_INDEX, NAMESPACE_INDEX, syncStatefulSet, type SyncDeps } from './sync.js';
 import { getParentNameAndOrdinal } from './util.js';
 

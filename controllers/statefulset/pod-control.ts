@@ -3,9 +3,8 @@
 import { R } from '../../apiserver/api/resources.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../apiserver/api/status.js';
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '../../apiserver/api/types.js';
-import { keyOf, type Client, type EventRecorder, type Logger } from '../runtime/index.js';
+import { keyOf, type Client, type EventRecorder, type Expectations, type Logger } from '../runtime/index.js';
 import type { Action } from './control.js';
-import type { Expectations } from './expectations.js';
 import { claimOwnerRefsForPolicy, claimsMatchRetentionPolicy, hasUnexpectedController, isClaimOwnerUpToDate } from './retention.js';
 import { getOrdinal, getPersistentVolumeClaims, identityMatches, storageMatches, updateIdentity, updateStorage } from './util.js';
 
