@@ -3,25 +3,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { R } from '../../apiserver/api/resources.js';
 import type { DaemonSet, KObject } from '../../apiserver/api/types.js';
-import { createRuntime, FakeClock, silentLogger, type WorkQueue } from '../runtime/index.js';
+import { createRuntime, FakeClock, silentLogger } from '../runtime/index.js';
+import { drainQueue as drain, settle } from '../runtime/fake-api.test.support.js';
 import { FakeCluster } from '../statefulset/fake-cluster.test.support.js';
 import { newDaemonSetController } from './controller.js';
 import { daemonSet } from './fake.test.support.js';
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
-
-/** Takes every waiting key off the queue. */
-async function drain(q: WorkQueue<string>): Promise<string[]> {
-  const out: string[] = [];
-  while (q.len() > 0) {
-    const k = (await q.get())!;
-    q.done(k);
-    out.push(k);
-  }
-  return out.sort();
-}
 
 let stop: AbortController | undefined;
 afterEach(() => stop?.abort());
@@ -43,12 +29,12 @@ describe('newDaemonSetController wiring', () => {
     const pod = (name: string, ns: string, ref?: { name: string; uid: string }): KObject =>
       ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels: { app: 'd' }, ...(ref ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', controller: true, ...ref }] } : {}) } }) as KObject;
     await client.create(R.pods, pod('orphan', 'b'));
-    await settle();
+    await settle(10);
     expect(await drain(c.queue)).toEqual(['b/d']);
     await client.create(R.pods, pod('owned', 'a', { name: 'd', uid: 'u-a' }));
     await client.create(R.pods, pod('stale', 'a', { name: 'd', uid: 'old' }));
     await client.create(R.pods, pod('uncached', 'a', { name: 'gone', uid: 'u-gone' }));
-    await settle();
+    await settle(10);
     expect(await drain(c.queue)).toEqual(['a/d']);
   });
 });

@@ -5,6 +5,7 @@ import type { KList, KObject } from '../../apiserver/api/types.js';
 import type { Client } from './client.js';
 import { keyOf } from './keys.js';
 import type { WatchEvent } from './watch.js';
+import type { WorkQueue } from './workqueue.js';
 
 type Item = WatchEvent<KObject> | { error: unknown } | { end: true };
 
@@ -93,4 +94,15 @@ export class FakeApi {
 /** Lets pending promise callbacks run. */
 export async function settle(times = 5): Promise<void> {
   for (let i = 0; i < times; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Takes every key waiting on a work queue off it (each marked done), sorted. */
+export async function drainQueue(q: WorkQueue<string>): Promise<string[]> {
+  const out: string[] = [];
+  while (q.len() > 0) {
+    const k = (await q.get())!;
+    q.done(k);
+    out.push(k);
+  }
+  return out.sort();
 }

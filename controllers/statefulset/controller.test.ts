@@ -3,25 +3,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { R } from '../../apiserver/api/resources.js';
 import type { KObject, StatefulSet } from '../../apiserver/api/types.js';
-import { createRuntime, FakeClock, silentLogger, type WorkQueue } from '../runtime/index.js';
+import { createRuntime, FakeClock, silentLogger } from '../runtime/index.js';
+import { drainQueue as drain, settle } from '../runtime/fake-api.test.support.js';
 import { newStatefulSetController } from './controller.js';
 import { FakeCluster } from './fake-cluster.test.support.js';
 import { NOW, sts } from './fixtures.test.support.js';
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-};
-
-/** Takes every waiting key off the queue. */
-async function drain(q: WorkQueue<string>): Promise<string[]> {
-  const out: string[] = [];
-  while (q.len() > 0) {
-    const k = (await q.get())!;
-    q.done(k);
-    out.push(k);
-  }
-  return out.sort();
-}
 
 let stop: AbortController | undefined;
 afterEach(() => stop?.abort());
@@ -46,19 +32,19 @@ describe('newStatefulSetController wiring', () => {
     const rev = (name: string, ns: string, ref?: { name: string; uid: string }): KObject => ({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: meta(name, ns, ref), revision: 1 }) as KObject;
 
     await client.create(R.pods, pod('orphan', 'b'));
-    await settle();
+    await settle(10);
     expect(await drain(c.queue)).toEqual(['b/web']);
 
     await client.create(R.pods, pod('stale', 'a', { name: 'web', uid: 'old' }));
     await client.create(R.pods, pod('uncached', 'a', { name: 'gone', uid: 'u-gone' }));
     await client.create(R.controllerrevisions, rev('r-uncached', 'a', { name: 'gone', uid: 'u-gone' }));
     await client.create(R.controllerrevisions, rev('r-orphan', 'a'));
-    await settle();
+    await settle(10);
     expect(await drain(c.queue)).toEqual([]);
 
     await client.create(R.pods, pod('owned', 'a', { name: 'web', uid: 'u-a' }));
     await client.create(R.controllerrevisions, rev('r-owned', 'b', { name: 'web', uid: 'u-b' }));
-    await settle();
+    await settle(10);
     expect(await drain(c.queue)).toEqual(['a/web', 'b/web']);
   });
 });
