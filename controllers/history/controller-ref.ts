@@ -5,7 +5,7 @@ import type { DaemonSet, ObjectMeta, OwnerReference, StatefulSet } from '../../a
 import { isEverything, matches, safeSelector, type Selector } from '../../apiserver/api/labels.js';
 import type { ResourceInfo } from '../../apiserver/api/resources.js';
 import { isInvalid, isNotFound } from '../../apiserver/api/status.js';
-import { keyOf, type Client } from '../runtime/index.js';
+import { ownerKey, type HistoryClient } from './writer.js';
 
 /** The owner kinds whose history this module keeps. */
 export type OwnerKind = 'DaemonSet' | 'StatefulSet';
@@ -74,10 +74,10 @@ export function ownerKeys<T extends SelectingOwner>(owners: OwnerLister<T>, kind
   const ref = controllerOf(obj);
   if (ref) {
     const owner = resolveControllerRef(owners, kind, ns, ref);
-    return owner ? [keyOf(owner)] : [];
+    return owner ? [ownerKey(owner)] : [];
   }
   const out: string[] = [];
-  for (const owner of owners.inNamespace(ns)) if (ownerSelects(owner, obj.metadata?.labels)) out.push(keyOf(owner));
+  for (const owner of owners.inNamespace(ns)) if (ownerSelects(owner, obj.metadata?.labels)) out.push(ownerKey(owner));
   return out;
 }
 
@@ -131,7 +131,7 @@ export function releasePatch(owner: { metadata?: ObjectMeta }, obj: { metadata?:
  * Upstream RecheckDeletionTimestamp behind a sync.Once (canAdoptFunc): before the first adoption, a live read of the
  * owner, which must still be the same object (uid) and not being deleted. Later calls share the first answer.
  */
-export function canAdoptOnce(client: Client, r: ResourceInfo, owner: DaemonSet | StatefulSet, kind: OwnerKind): () => Promise<void> {
+export function canAdoptOnce(client: HistoryClient, r: ResourceInfo, owner: DaemonSet | StatefulSet, kind: OwnerKind): () => Promise<void> {
   const ns = owner.metadata?.namespace ?? '';
   const name = owner.metadata?.name ?? '';
   let checked: Promise<void> | undefined;
@@ -150,7 +150,7 @@ export function canAdoptOnce(client: Client, r: ResourceInfo, owner: DaemonSet |
 type Owned = { metadata?: ObjectMeta };
 
 /** Sends a strategic merge patch of `obj`; an error `ignore` accepts (the object went away…) gives undefined. */
-async function patchRef<T>(client: Client, r: ResourceInfo, obj: Owned, body: object, ignore: (e: unknown) => boolean): Promise<T | undefined> {
+async function patchRef<T>(client: HistoryClient, r: ResourceInfo, obj: Owned, body: object, ignore: (e: unknown) => boolean): Promise<T | undefined> {
   try {
     return await client.patch<T>(r, obj.metadata?.namespace, obj.metadata?.name ?? '', 'strategic', body);
   } catch (e) {
@@ -169,7 +169,7 @@ const releaseGone = (e: unknown): boolean => isNotFound(e) || isInvalid(e);
  * orphan that vanished is left out). The first other error stops the writes and is thrown.
  */
 export async function applyClaim<T extends Owned>(
-  client: Client,
+  client: HistoryClient,
   r: ResourceInfo,
   owner: DaemonSet | StatefulSet,
   kind: OwnerKind,

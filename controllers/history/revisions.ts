@@ -5,7 +5,7 @@ import { isAlreadyExists, isNotFound } from '../../apiserver/api/status.js';
 import { olderFirst } from '../../apiserver/api/time.js';
 import type { ControllerRevision, DaemonSet, PodTemplateSpec, StatefulSet } from '../../apiserver/api/types.js';
 import { isPlainObject } from '../../apiserver/api/types.js';
-import type { Client } from '../runtime/index.js';
+import type { HistoryClient } from './writer.js';
 import { controllerRef, type OwnerKind } from './controller-ref.js';
 import { dataOf } from './go-json.js';
 
@@ -95,7 +95,7 @@ export type CreateRevisionResult =
  * (`existing`); otherwise it is a hash collision, which the caller resolves (raising collisionCount) with the
  * AlreadyExists error at hand. Other errors are thrown.
  */
-export async function createRevision(client: Client, cr: ControllerRevision, data: string): Promise<CreateRevisionResult> {
+export async function createRevision(client: HistoryClient, cr: ControllerRevision, data: string): Promise<CreateRevisionResult> {
   try {
     return { kind: 'created', revision: await client.create<ControllerRevision>(R.controllerrevisions, cr) };
   } catch (e) {
@@ -107,7 +107,7 @@ export async function createRevision(client: Client, cr: ControllerRevision, dat
 }
 
 /** Deletes revisions one at a time; one already gone (NotFound) is fine. */
-export async function deleteRevisions(client: Client, crs: readonly ControllerRevision[]): Promise<void> {
+export async function deleteRevisions(client: HistoryClient, crs: readonly ControllerRevision[]): Promise<void> {
   for (const cr of crs) {
     try {
       await client.delete(R.controllerrevisions, cr.metadata?.namespace, cr.metadata?.name ?? '');
